@@ -1,0 +1,17 @@
+"""course_lib: the small numpy library behind the course on gradient descent and backpropagation.
+
+Column convention throughout: a batch of m examples is a matrix with one example per column.
+"""
+from . import activations, costs
+from .backprop import backprop, bias_gradient, hidden_error, output_error, weight_gradient
+from .data import digits_split, load_digits
+from .gradcheck import check_params, gradient_check, numerical_gradient, relative_error
+from .network import MLP, one_hot
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MLP", "activations", "backprop", "bias_gradient", "check_params", "costs", "digits_split",
+    "gradient_check", "hidden_error", "load_digits", "numerical_gradient", "one_hot",
+    "output_error", "relative_error", "weight_gradient",
+]

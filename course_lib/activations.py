@@ -1,0 +1,116 @@
+"""Activation functions a = σ(z) and their derivatives.
+
+Each activation is applied to a batch z of shape (n, m), one example per column. Element-wise
+activations have `prime(z)` = σ'(z). Every activation has `backward(z, grad_a)`, the vector-
+Jacobian product that turns ∂C/∂a into ∂C/∂z: for element-wise ones that is grad_a ⊙ σ'(z), for
+softmax (which mixes the entries of a column) it is the full Jacobian applied to grad_a.
+"""
+import numpy as np
+
+from ._checks import choice
+
+
+class Activation:
+    """An element-wise activation: `act(z)` is σ(z), `act.prime(z)` is σ'(z)."""
+
+    elementwise = True
+
+    def __init__(self, name, f, prime):
+        self.name, self._f, self._prime = name, f, prime
+
+    def __call__(self, z):
+        return self._f(np.asarray(z, dtype=np.float64))
+
+    def prime(self, z):
+        """σ'(z), element by element, same shape as z."""
+        return self._prime(np.asarray(z, dtype=np.float64))
+
+    def backward(self, z, grad_a):
+        """∂C/∂z = ∂C/∂a ⊙ σ'(z)."""
+        return grad_a * self.prime(z)
+
+    def __repr__(self):
+        return f"<activation {self.name}>"
+
+
+def _sigmoid(z):
+    # exp of a non-positive number only: no overflow for large |z|
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+sigmoid = Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)))
+tanh = Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2)
+identity = Activation("identity", lambda z: z.copy(), np.ones_like)
+# ReLU'(0) = 1: any value in [0, 1] is a valid subgradient at the kink.
+relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z >= 0).astype(np.float64))
+
+
+class LeakyReLU(Activation):
+    """σ(z) = z for z ≥ 0, slope·z otherwise."""
+
+    def __init__(self, slope=0.01):
+        self.slope = float(slope)
+        super().__init__("leaky_relu", lambda z: np.where(z >= 0, z, self.slope * z),
+                         lambda z: np.where(z >= 0, 1.0, self.slope))
+
+
+class ELU(Activation):
+    """σ(z) = z for z ≥ 0, alpha·(eᶻ − 1) otherwise; σ'(z) = alpha·eᶻ there."""
+
+    def __init__(self, alpha=1.0):
+        self.alpha = float(alpha)
+        super().__init__("elu", lambda z: np.where(z >= 0, z, self.alpha * np.expm1(np.minimum(z, 0))),
+                         lambda z: np.where(z >= 0, 1.0, self.alpha * np.exp(np.minimum(z, 0))))
+
+
+leaky_relu = LeakyReLU()
+elu = ELU()
+
+
+class Softmax:
+    """aⱼ = exp(zⱼ) / Σₖ exp(zₖ), column by column.
+
+    Its Jacobian ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − aₖ) is a full matrix, so there is no element-wise σ'.
+    `backward` applies it: (J grad_a)ⱼ = aⱼ (grad_aⱼ − Σₖ aₖ grad_aₖ). J is symmetric, so this
+    is both the Jacobian-vector and the vector-Jacobian product.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def __call__(self, z):
+        z = np.asarray(z, dtype=np.float64)
+        e = np.exp(z - z.max(axis=0, keepdims=True))  # shift: no overflow, same result
+        return e / e.sum(axis=0, keepdims=True)
+
+    def log(self, z):
+        """log softmax(z) by log-sum-exp, finite even where softmax underflows to 0."""
+        z = np.asarray(z, dtype=np.float64)
+        shifted = z - z.max(axis=0, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+
+    def jacobian(self, z):
+        """The (n, n) matrix ∂a/∂z for one example z of shape (n,) or (n, 1)."""
+        a = self(np.asarray(z, dtype=np.float64).reshape(-1, 1)).ravel()
+        return np.diag(a) - np.outer(a, a)
+
+    def backward(self, z, grad_a):
+        a = self(z)
+        return a * (grad_a - (a * grad_a).sum(axis=0, keepdims=True))
+
+    def __repr__(self):
+        return "<activation softmax>"
+
+
+softmax = Softmax()
+
+ACTIVATIONS = {act.name: act for act in (sigmoid, tanh, relu, leaky_relu, elu, identity, softmax)}
+HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "identity")
+
+
+def get(name_or_activation):
+    """An activation object from its name (or the object itself)."""
+    if isinstance(name_or_activation, (Activation, Softmax)):
+        return name_or_activation
+    return ACTIVATIONS[choice(name_or_activation, ACTIVATIONS, "activation")]
