@@ -7,11 +7,12 @@ from .backprop import backprop, bias_gradient, hidden_error, output_error, weigh
 from .data import digits_split, load_digits
 from .gradcheck import check_params, gradient_check, numerical_gradient, relative_error
 from .network import MLP, one_hot
+from .optimizers import SGD, AdaGrad, Adam, RMSprop
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "MLP", "activations", "backprop", "bias_gradient", "check_params", "costs", "digits_split",
+    "MLP", "SGD", "AdaGrad", "Adam", "RMSprop", "activations", "backprop", "bias_gradient", "check_params", "costs", "digits_split",
     "gradient_check", "hidden_error", "load_digits", "numerical_gradient", "one_hot",
     "output_error", "relative_error", "weight_gradient",
 ]
