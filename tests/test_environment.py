@@ -71,7 +71,7 @@ def test_binder_postbuild_installs_course_lib_in_a_fresh_venv(tmp_path):
         [str(venv / "bin" / "python"), "-c",
          "from importlib import metadata; d = metadata.distribution('course-lib');"
          "print(d.version); print('\\n'.join(str(f) for f in d.files))"],
-        env=env, capture_output=True, text=True, check=True).stdout.split()
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.split()
     assert files[0] == pyproject()["project"]["version"]
     shipped = {f for f in files if f.endswith(".py")}
     expected = {str(p.relative_to(src)) for p in (src / "course_lib").rglob("*.py")}
