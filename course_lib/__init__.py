@@ -8,6 +8,7 @@ from .data import digits_split, load_digits
 from .gradcheck import check_params, gradient_check, numerical_gradient, relative_error
 from .network import MLP, one_hot
 from .optimizers import SGD, AdaGrad, Adam, RMSprop
+from . import graph, inspector, neuron
 
 __version__ = "0.1.0"
 
@@ -15,4 +16,5 @@ __all__ = [
     "MLP", "SGD", "AdaGrad", "Adam", "RMSprop", "activations", "backprop", "bias_gradient", "check_params", "costs", "digits_split",
     "gradient_check", "hidden_error", "load_digits", "numerical_gradient", "one_hot",
     "output_error", "relative_error", "weight_gradient",
+    "graph", "inspector", "neuron",
 ]

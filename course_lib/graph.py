@@ -1,0 +1,188 @@
+"""A scalar computational graph, differentiated node by node with the chain rule.
+
+Every operation stores, beside its value, the LOCAL derivative of its output with respect to each
+input (∂node/∂parent). `backward(out)` then walks the graph from the output back to the inputs:
+
+    ∂out/∂out = 1,     ∂out/∂parent += ∂out/∂node · ∂node/∂parent     (the chain rule)
+
+The `+=` is the multivariable chain rule: a variable used twice (two paths to the output)
+receives the sum of the gradients along both paths.
+
+>>> w, x, b = Node(2.0, "w"), Node(3.0, "x"), Node(1.0, "b")
+>>> z = (w * x + b).named("z")
+>>> _ = backward(z)
+>>> w.grad, x.grad, b.grad
+(3.0, 2.0, 1.0)
+"""
+import math
+import numbers
+
+
+class Node:
+    """A scalar: `value`, the nodes it was computed from (`parents`), the local derivatives
+    ∂self/∂parent (`local`), and after `backward`, `grad` = ∂out/∂self (the upstream gradient)."""
+
+    def __init__(self, value, name="", parents=(), local=(), op="input"):
+        if not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"Invalid value {value!r} for node {name!r}; expected a finite number")
+        self.value = float(value)
+        self.name = name
+        self.parents = tuple(parents)
+        self.local = tuple(float(d) for d in local)
+        self.op = op
+        self.grad = 0.0
+
+    def named(self, name):
+        """Give this node a name (for tables and figures) and return it."""
+        self.name = name
+        return self
+
+    def __repr__(self):
+        return f"Node({self.name or self.op}: value={self.value:.6g}, grad={self.grad:.6g})"
+
+    # -- operations: forward value and local derivatives side by side ---------------------
+    def __add__(self, other):
+        other = _node(other)
+        return Node(self.value + other.value, parents=(self, other), local=(1.0, 1.0), op="+")
+
+    def __mul__(self, other):
+        other = _node(other)
+        return Node(self.value * other.value, parents=(self, other),
+                    local=(other.value, self.value), op="×")      # ∂(uv)/∂u = v, ∂(uv)/∂v = u
+
+    def __sub__(self, other):
+        other = _node(other)
+        return Node(self.value - other.value, parents=(self, other), local=(1.0, -1.0), op="−")
+
+    def __pow__(self, k):
+        if not isinstance(k, numbers.Real):
+            raise ValueError(f"Invalid exponent {k!r}; expected a constant number")
+        return Node(self.value ** k, parents=(self,), local=(k * self.value ** (k - 1),),
+                    op=f"^{k:g}")
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __radd__(self, other):
+        return _node(other) + self
+
+    def __rmul__(self, other):
+        return _node(other) * self
+
+    def __rsub__(self, other):
+        return _node(other) - self
+
+
+def _node(x):
+    """Wrap a plain number as a constant node."""
+    return x if isinstance(x, Node) else Node(x, name=f"{x:g}", op="const")
+
+
+def sigmoid(u):
+    """σ(u) = 1 / (1 + e⁻ᵘ), local derivative σ'(u) = σ(u)(1 − σ(u))."""
+    u = _node(u)
+    s = 1.0 / (1.0 + math.exp(-u.value)) if u.value >= 0 else math.exp(u.value) / (1.0 + math.exp(u.value))
+    return Node(s, parents=(u,), local=(s * (1.0 - s),), op="σ")
+
+
+def exp(u):
+    """eᵘ, local derivative eᵘ."""
+    u = _node(u)
+    e = math.exp(u.value)
+    return Node(e, parents=(u,), local=(e,), op="exp")
+
+
+def log(u):
+    """ln u for u > 0, local derivative 1/u."""
+    u = _node(u)
+    if u.value <= 0:
+        raise ValueError(f"log of {u.value:g}; expected a positive number")
+    return Node(math.log(u.value), parents=(u,), local=(1.0 / u.value,), op="ln")
+
+
+def topological_order(out):
+    """Every node that `out` depends on, each after all of its parents (inputs first)."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for p in node.parents:
+            visit(p)
+        order.append(node)
+
+    visit(out)
+    return order
+
+
+def backward(out):
+    """Fill `grad` = ∂out/∂node for every node of the graph of `out`; return the nodes in
+    topological order. Each node passes upstream · local to each parent; a node reached along
+    several paths adds them up."""
+    order = topological_order(out)
+    for node in order:
+        node.grad = 0.0
+    out.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+    return order
+
+
+def table(out):
+    """Rows (name, op, value, local derivatives, grad) of the graph of `out`, inputs first, after
+    `backward(out)`. Local derivatives are listed as 'parent: ∂node/∂parent'. Constants omitted."""
+    rows = []
+    for node in topological_order(out):
+        if node.op == "const":
+            continue
+        local = ", ".join(f"∂/∂{p.name or p.op}: {d:.6g}" for p, d in zip(node.parents, node.local)
+                          if p.op != "const")
+        rows.append((node.name or node.op, node.op, node.value, local, node.grad))
+    return rows
+
+
+def format_table(out):
+    """`table(out)` as aligned plain text."""
+    head = ("node", "op", "value", "local derivatives", "∂out/∂node")
+    body = [(n, op, f"{v:.6g}", loc, f"{g:.6g}") for n, op, v, loc, g in table(out)]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head, *body]]
+    return "\n".join(lines)
+
+
+def numeric_gradients(build, inputs, h=1e-6):
+    """Central differences of the graph built by `build(**values)` with respect to each input.
+
+    build: a function of keyword arguments (Nodes) returning the output Node;
+    inputs: {name: float}. Returns {name: (out(x + h) − out(x − h)) / 2h}.
+    """
+    grads = {}
+    for name in inputs:
+        plus, minus = dict(inputs), dict(inputs)
+        plus[name] += h
+        minus[name] -= h
+        f_plus = build(**{k: Node(v, k) for k, v in plus.items()}).value
+        f_minus = build(**{k: Node(v, k) for k, v in minus.items()}).value
+        grads[name] = (f_plus - f_minus) / (2 * h)
+    return grads
+
+
+def gradients(build, inputs):
+    """Build the graph at `inputs` ({name: float}), run `backward`, and return
+    (out, {name: ∂out/∂input}, {name: input node})."""
+    nodes = {k: Node(v, k) for k, v in inputs.items()}
+    out = build(**nodes)
+    backward(out)
+    return out, {k: n.grad for k, n in nodes.items()}, nodes
+
+
+def relative_errors(analytic, numeric):
+    """{name: |g − ĝ| / max(|g| + |ĝ|, 1e-300)} for two dicts of numbers."""
+    return {k: float(abs(analytic[k] - numeric[k]) / max(abs(analytic[k]) + abs(numeric[k]), 1e-300))
+            for k in analytic}
+
+
+__all__ = ["Node", "backward", "exp", "format_table", "gradients", "log", "numeric_gradients",
+           "relative_errors", "sigmoid", "table", "topological_order"]

@@ -1,0 +1,100 @@
+"""The widgets of notebooks 04–06 driven directly: every control at its extremes, with warnings
+as errors, no NaN in any displayed text, and the figure updated in place."""
+import math
+import os
+import re
+import warnings
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np
+import pytest
+
+from course_lib.inspector import saturation
+from course_lib.widgets.backprop_inspect import (delta_inspector, neuron_explorer,
+                                                 saturation_explorer, status_text)
+
+
+@pytest.fixture(autouse=True)
+def strict_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def assert_clean(text):
+    assert "nan" not in text.lower() and "inf" not in text.lower().replace("info", ""), text
+
+
+def test_neuron_explorer_extremes():
+    w = neuron_explorer()
+    artists = (w.image, w.boundary)
+    for act in w.activation.options:
+        w.activation.value = act
+        for s in (w.w1, w.w2, w.b):
+            for v in (s.min, s.max):
+                s.value = v
+                assert_clean(w.summary())
+                assert_clean(w.status.value)
+                assert np.all(np.isfinite(w.image.get_array()))
+    w.w1.value, w.w2.value = 0.0, 0.0          # no boundary line at all: still clean
+    assert_clean(w.summary())
+    assert (w.image, w.boundary) == artists     # same artists, updated in place
+
+
+def test_neuron_explorer_output_is_the_neuron():
+    w = neuron_explorer(w1=2.0, w2=-1.0, b=0.5)
+    assert w.summary().endswith(f"f(b) = {1 / (1 + math.exp(-0.5)):.3f}")
+    y = w.output()
+    i, j = 70, 40
+    assert y[i, j] == pytest.approx(1 / (1 + math.exp(-(2.0 * w.x1[i, j] - w.x2[i, j] + 0.5))))
+
+
+def test_delta_inspector_extremes_and_verdict():
+    w = delta_inspector()
+    ims = list(w.delta_im)
+    for act in w.activation.options:
+        w.activation.value = act
+        for v in (w.seed.min, w.seed.max):
+            w.seed.value = v
+            text = w.summary()
+            assert_clean(text)
+            assert_clean(w.status.value)
+            assert text.endswith("(relative error < 1e-07)") and "PASS" in text
+            assert w.worst() < 1e-7
+    assert w.delta_im == ims
+
+
+def test_delta_inspector_shows_the_current_gradients():
+    w = delta_inspector(seed=5, activation="tanh")
+    r = w.reports[1]
+    np.testing.assert_array_equal(w.delta_im[1].get_array(), r.delta)
+    heights = [b.get_height() for b in w.bars[1]]
+    np.testing.assert_allclose(heights, r.grad_b.ravel())
+    np.testing.assert_allclose(w.marks[1].get_ydata(), r.grad_b_numeric.ravel())
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_saturation_explorer_extremes(activation):
+    w = saturation_explorer(activation=activation)
+    lines = (w.norm_line, w.delta_line)
+    for v in (w.scale.min, w.scale.max):
+        w.scale.value = 2.0 ** v
+        text = w.summary()
+        assert_clean(text)
+        assert_clean(w.status.value)
+        for line in lines:
+            assert np.all(np.isfinite(line.get_ydata())) and np.all(line.get_ydata() > 0)
+        for st in w.stairs:
+            assert st.get_data().values.sum() == pytest.approx(1.0)
+    assert (w.norm_line, w.delta_line) == lines
+
+
+def test_saturation_status_matches_the_library():
+    w = saturation_explorer()
+    w.scale.value = 16.0
+    expected = saturation(16.0, "sigmoid")
+    assert w.summary() == status_text(expected)
+    np.testing.assert_allclose(w.norm_line.get_ydata(), expected.grad_norms)
+    m = re.search(r"‖∂C/∂W¹‖ = (\S+),", w.status.value)
+    assert float(m.group(1)) == pytest.approx(expected.grad_norms[0], rel=1e-2)
