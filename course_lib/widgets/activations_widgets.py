@@ -1,0 +1,207 @@
+"""Notebook 07: the five hidden activations and their derivatives, and the learning slowdown of a
+saturated sigmoid neuron under the quadratic cost (and its cure, the cross-entropy)."""
+import ipywidgets as W
+import numpy as np
+
+from .. import activations as _activations
+from .. import costs as _costs
+from .._checks import choice, finite_array, positive
+from ._base import FigureWidget, new_figure
+
+FIVE = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
+Z_RANGE = (-5.0, 5.0)
+
+
+class ActivationExplorer(FigureWidget):
+    """Pick an activation and a point z₀: left, σ(z) with its tangent at z₀; right, σ'(z) with
+    the slope at z₀ marked, and beside it the central difference (σ(z₀+h) − σ(z₀−h))/2h."""
+
+    def __init__(self, name="sigmoid", z0=1.0):
+        self.name_box = W.Dropdown(options=FIVE, value=choice(name, FIVE, "activation"),
+                                   description="activation")
+        self.z0_slider = W.FloatSlider(value=float(z0), min=Z_RANGE[0], max=Z_RANGE[1], step=0.1,
+                                       description="z₀", continuous_update=True)
+        fig = new_figure((11, 4.2))
+        self.ax_f, self.ax_d = fig.subplots(1, 2)
+        self.z = np.linspace(*Z_RANGE, 1001)
+        (self.curve_f,) = self.ax_f.plot(self.z, self.z, lw=2.5, color="C0")
+        (self.tangent,) = self.ax_f.plot([], [], "--", lw=1.5, color="C3", label="tangent at z₀")
+        (self.dot_f,) = self.ax_f.plot([], [], "o", ms=9, color="C3")
+        (self.curve_d,) = self.ax_d.plot(self.z, self.z, lw=2.5, color="C1")
+        (self.dot_d,) = self.ax_d.plot([], [], "o", ms=9, color="C3", label="σ'(z₀)")
+        for ax, label in ((self.ax_f, "σ(z)"), (self.ax_d, "σ'(z)")):
+            ax.set_xlabel("z", fontsize=12)
+            ax.set_ylabel(label, fontsize=12)
+            ax.axhline(0, color="0.7", lw=0.8)
+            ax.axvline(0, color="0.7", lw=0.8)
+            ax.grid(alpha=0.3)
+        self.ax_f.legend(loc="upper left")
+        self.ax_f.set_title("σ(z)", fontsize=13)   # replaced in update(); here for the layout
+        self.ax_d.set_title("σ'(z)", fontsize=13)
+        fig.tight_layout()
+        super().__init__(fig, [W.HBox([self.name_box, self.z0_slider])])
+        self.name_box.observe(lambda change: self.update(), names="value")
+        self.z0_slider.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def state(self):
+        """(name, z0, σ(z0), σ'(z0), central difference at z0 with h = 1e-5)."""
+        act = _activations.get(self.name_box.value)
+        z0 = float(self.z0_slider.value)
+        h = 1e-5
+        numeric = float((act(np.array(z0 + h)) - act(np.array(z0 - h))) / (2 * h))
+        return self.name_box.value, z0, float(act(np.array(z0))), float(act.prime(np.array(z0))), numeric
+
+    def update(self):
+        act = _activations.get(self.name_box.value)
+        name, z0, f0, d0, numeric = self.state()
+        f, d = act(self.z), act.prime(self.z)
+        self.curve_f.set_ydata(f)
+        self.curve_d.set_ydata(d)
+        half = 1.5
+        self.tangent.set_data([z0 - half, z0 + half], [f0 - half * d0, f0 + half * d0])
+        self.dot_f.set_data([z0], [f0])
+        self.dot_d.set_data([z0], [d0])
+        pad_f = 0.1 * (f.max() - f.min())
+        self.ax_f.set_ylim(f.min() - pad_f, f.max() + pad_f)
+        self.ax_d.set_ylim(min(d.min(), 0.0) - 0.1, d.max() + 0.15)
+        self.ax_f.set_title(f"{name}: σ(z)", fontsize=13)
+        self.ax_d.set_title(f"{name}: derivative σ'(z)", fontsize=13)
+        self.status.value = f"<tt>{self.summary()}</tt>"
+        self.redraw()
+
+    def summary(self):
+        name, z0, f0, d0, numeric = self.state()
+        return (f"{name} at z0 = {z0:.2f}: sigma = {f0:.4f}, sigma' = {d0:.4f} "
+                f"(central difference {numeric:.4f})")
+
+
+def activation_explorer(name="sigmoid", z0=1.0):
+    """The widget of notebook 07: pick one of the five activations, move z₀."""
+    return ActivationExplorer(name, z0)
+
+
+# -- the learning slowdown --------------------------------------------------------------------
+
+SLOWDOWN_COSTS = ("quadratic", "binary_cross_entropy")
+
+
+def train_sigmoid_neuron(cost, w, b, x=1.0, y=0.0, lr=0.15, steps=300):
+    """Gradient descent on one sigmoid neuron a = σ(w x + b) for one example (x, y).
+
+    cost: "quadratic" (C = (a − y)²/2, δ = (a − y) σ'(z)) or "binary_cross_entropy"
+    (C = −[y ln a + (1 − y) ln(1 − a)], δ = a − y); δ comes from course_lib.costs (BP1), then
+    ∂C/∂w = δ x, ∂C/∂b = δ (BP3, BP4) and w ← w − η ∂C/∂w, b ← b − η ∂C/∂b.
+
+    Returns a dict of arrays of length steps + 1 (index = step): "a" (output), "cost",
+    "grad_w" (∂C/∂w), "w", "b".
+    """
+    c = _costs.get(choice(cost, SLOWDOWN_COSTS, "cost"))
+    w, b, x, y = (float(finite_array(v, n)) for v, n in ((w, "w"), (b, "b"), (x, "x"), (y, "y")))
+    lr = positive(lr, "learning rate (lr)")
+    steps = int(steps)
+    if steps < 1:
+        raise ValueError(f"Invalid steps: {steps}; expected an integer >= 1")
+    sigma = _activations.sigmoid
+    out = {k: np.empty(steps + 1) for k in ("a", "cost", "grad_w", "w", "b")}
+    Y = np.array([[y]])
+    for t in range(steps + 1):
+        z = np.array([[w * x + b]])
+        a = sigma(z)
+        delta = float(c.output_error(z, a, Y, sigma)[0, 0])                  # BP1
+        out["a"][t], out["cost"][t] = float(a[0, 0]), c.value(a, Y, z)
+        out["grad_w"][t], out["w"][t], out["b"][t] = delta * x, w, b
+        if t < steps:
+            w, b = w - lr * delta * x, b - lr * delta                         # BP4, BP3
+    return out
+
+
+def steps_to_reach(outputs, y, tol):
+    """The first step t with |a_t − y| < tol, or None if the run never gets there."""
+    hits = np.flatnonzero(np.abs(np.asarray(outputs) - y) < tol)
+    return int(hits[0]) if hits.size else None
+
+
+SLOWDOWN_PRESETS = {
+    "saturated start (w = b = 2)": (2.0, 2.0),
+    "unsaturated start (w = 0.6, b = 0.9)": (0.6, 0.9),
+}
+
+
+class SlowdownRace(FigureWidget):
+    """One sigmoid neuron, input x = 1, target y = 0, trained twice from the same start: with the
+    quadratic cost and with the cross-entropy. Left: the output a against the step; right:
+    |∂C/∂w|, which for the quadratic cost carries the factor σ'(z) that vanishes when the
+    neuron is saturated."""
+
+    STEPS = 300
+    TOL = 0.1
+
+    def __init__(self, w0=2.0, b0=2.0, lr=0.15):
+        self.w_slider = W.FloatSlider(value=w0, min=-3.0, max=3.0, step=0.1, description="w₀")
+        self.b_slider = W.FloatSlider(value=b0, min=-3.0, max=3.0, step=0.1, description="b₀")
+        self.lr_slider = W.FloatSlider(value=lr, min=0.01, max=1.0, step=0.01, description="η")
+        self.preset = W.Dropdown(options=["(custom)", *SLOWDOWN_PRESETS], value="(custom)",
+                                 description="preset")
+        fig = new_figure((11, 4.2))
+        self.ax_a, self.ax_g = fig.subplots(1, 2)
+        t = np.arange(self.STEPS + 1)
+        self.lines = {}
+        for cost, color, label in (("quadratic", "C0", "quadratic cost"),
+                                   ("binary_cross_entropy", "C1", "cross-entropy")):
+            (la,) = self.ax_a.plot(t, t * 0.0, lw=2.5, color=color, label=label)
+            (lg,) = self.ax_g.plot(t, t * 0.0 + 1.0, lw=2.5, color=color, label=label)
+            self.lines[cost] = (la, lg)
+        self.ax_a.axhline(self.TOL, ls=":", color="0.4", lw=1.2, label=f"a = {self.TOL}")
+        self.ax_a.set(xlim=(0, self.STEPS), ylim=(-0.02, 1.02), xlabel="step", ylabel="output a",
+                      title="output of the neuron (target y = 0)")
+        self.ax_g.set(xlim=(0, self.STEPS), yscale="log", ylim=(1e-4, 2.0), xlabel="step",
+                      ylabel="|∂C/∂w|", title="size of the gradient")
+        for ax in (self.ax_a, self.ax_g):
+            ax.grid(alpha=0.3)
+            ax.legend(loc="upper right")
+        fig.tight_layout()
+        controls = [W.HBox([self.preset]), W.HBox([self.w_slider, self.b_slider, self.lr_slider])]
+        super().__init__(fig, controls)
+        for s in (self.w_slider, self.b_slider, self.lr_slider):
+            s.observe(lambda change: self.update(), names="value")
+        self.preset.observe(self._apply_preset, names="value")
+        self.update()
+
+    def _apply_preset(self, change):
+        if change["new"] in SLOWDOWN_PRESETS:
+            w0, b0 = SLOWDOWN_PRESETS[change["new"]]
+            with self.w_slider.hold_trait_notifications(), self.b_slider.hold_trait_notifications():
+                self.w_slider.value, self.b_slider.value = w0, b0
+            self.update()
+
+    def runs(self):
+        """{cost: train_sigmoid_neuron(...)} for the current sliders."""
+        return {cost: train_sigmoid_neuron(cost, self.w_slider.value, self.b_slider.value,
+                                           lr=self.lr_slider.value, steps=self.STEPS)
+                for cost in SLOWDOWN_COSTS}
+
+    def update(self):
+        runs = self.runs()
+        for cost, (la, lg) in self.lines.items():
+            la.set_ydata(runs[cost]["a"])
+            lg.set_ydata(np.maximum(np.abs(runs[cost]["grad_w"]), 1e-12))
+        self.status.value = f"<tt>{self.summary(runs)}</tt>"
+        self.redraw()
+
+    def summary(self, runs=None):
+        runs = self.runs() if runs is None else runs
+
+        def reach(cost):
+            t = steps_to_reach(runs[cost]["a"], 0.0, self.TOL)
+            return f"step {t}" if t is not None else f"not within {self.STEPS} steps"
+
+        return (f"w0 = {self.w_slider.value:.1f}, b0 = {self.b_slider.value:.1f}, "
+                f"lr = {self.lr_slider.value:.2f}, start a = {runs['quadratic']['a'][0]:.3f}; "
+                f"a < {self.TOL}: quadratic {reach('quadratic')}, "
+                f"cross-entropy {reach('binary_cross_entropy')}")
+
+
+def slowdown_race(w0=2.0, b0=2.0, lr=0.15):
+    """The widget of notebook 07: quadratic vs cross-entropy cost from the same start."""
+    return SlowdownRace(w0, b0, lr)

@@ -1,0 +1,138 @@
+"""Notebook 08: how the error of a finite difference depends on the step h.
+
+    one-sided  (f(x + h) − f(x)) / h          error ≈ h |f''|/2  +  ε |f| / h
+    central    (f(x + h) − f(x − h)) / 2h     error ≈ h² |f'''|/6 + ε |f| / h
+
+(ε ≈ 1.1e-16, the rounding error of float64.) Large h: truncation error (the Taylor terms we
+dropped) dominates; small h: round-off (f(x ± h) agree in most digits, and their difference
+keeps only the few that differ). The best h balances the two.
+"""
+import ipywidgets as W
+import numpy as np
+
+from .. import activations as _activations
+from .._checks import choice, positive
+from ._base import FigureWidget, new_figure
+
+H_EXPONENTS = (-16.0, 0.0)
+ERROR_FLOOR = 1e-18   # an error of exactly 0 is drawn here (a log axis has no 0)
+
+
+def one_sided_difference(f, x, h):
+    """(f(x + h) − f(x)) / h, for a scalar function f and number x; h a number or an array."""
+    h = np.asarray(h, dtype=np.float64)
+    return (f(x + h) - f(x)) / h
+
+
+def central_difference(f, x, h):
+    """(f(x + h) − f(x − h)) / 2h."""
+    h = np.asarray(h, dtype=np.float64)
+    return (f(x + h) - f(x - h)) / (2.0 * h)
+
+
+def difference_errors(f, fprime, x, hs):
+    """(|one-sided − f'(x)|, |central − f'(x)|) for every h in hs (arrays shaped like hs)."""
+    hs = np.asarray(hs, dtype=np.float64)
+    if np.any(~np.isfinite(hs)) or np.any(hs <= 0):
+        raise ValueError("hs must be finite numbers > 0")
+    exact = fprime(x)
+    return np.abs(one_sided_difference(f, x, hs) - exact), np.abs(central_difference(f, x, hs) - exact)
+
+
+def _sigmoid(z):
+    return _activations.sigmoid(z)
+
+
+def _sigmoid_prime(z):
+    return _activations.sigmoid.prime(z)
+
+
+# name: (f, f', x)
+FUNCTIONS = {
+    "sigmoid at z = 1": (_sigmoid, _sigmoid_prime, 1.0),
+    "exp at x = 1": (np.exp, np.exp, 1.0),
+    "sin at x = 1": (np.sin, np.cos, 1.0),
+}
+
+
+def best_h(hs, errors):
+    """(h, error) at the smallest error on the grid hs."""
+    i = int(np.argmin(errors))
+    return float(hs[i]), float(errors[i])
+
+
+class StepSizeExplorer(FigureWidget):
+    """Log-log plot of the error of one-sided and central differences against h, for a known
+    derivative. The h slider moves a marker along both curves; stars mark the best h of each."""
+
+    def __init__(self, function="sigmoid at z = 1", h=1e-5):
+        self.function_box = W.Dropdown(options=list(FUNCTIONS),
+                                       value=choice(function, FUNCTIONS, "function"),
+                                       description="f")
+        self.h_slider = W.FloatLogSlider(value=positive(h, "h"), base=10, min=H_EXPONENTS[0],
+                                         max=H_EXPONENTS[1], step=0.05, description="h",
+                                         readout_format=".1e", continuous_update=True)
+        self.hs = np.logspace(*H_EXPONENTS, 321)
+        fig = new_figure((9, 5.2))
+        ax = self.ax = fig.add_subplot()
+        (self.line_one,) = ax.loglog(self.hs, self.hs, lw=2, color="C0",
+                                     label="one-sided (f(x+h) − f(x))/h")
+        (self.line_central,) = ax.loglog(self.hs, self.hs, lw=2, color="C1",
+                                         label="central (f(x+h) − f(x−h))/2h")
+        (self.best_one,) = ax.plot([], [], "*", ms=16, color="C0", mec="k", label="best h, one-sided")
+        (self.best_central,) = ax.plot([], [], "*", ms=16, color="C1", mec="k", label="best h, central")
+        (self.dots,) = ax.plot([], [], "o", ms=9, color="C3", mec="k", zorder=5)
+        self.vline = ax.axvline(h, color="C3", lw=1.5, ls="--")
+        ax.set(xlim=(10 ** H_EXPONENTS[0], 10 ** H_EXPONENTS[1]), ylim=(ERROR_FLOOR, 10.0))
+        ax.set_xlabel("step h", fontsize=12)
+        ax.set_ylabel("|finite difference − f'(x)|", fontsize=12)
+        ax.text(3e-15, 1e-10, "round-off\n∝ ε/h", fontsize=12, color="0.3")
+        ax.text(3e-3, 1e-16, "truncation\n∝ h (one-sided)\n∝ h² (central)", fontsize=12,
+                color="0.3")
+        ax.grid(alpha=0.3, which="major")
+        ax.legend(loc="lower left", fontsize=9)
+        ax.set_title("finite-difference error", fontsize=13)   # replaced in update()
+        fig.tight_layout()
+        super().__init__(fig, [W.HBox([self.function_box, self.h_slider])])
+        self.function_box.observe(lambda change: self.update(), names="value")
+        self.h_slider.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def errors(self):
+        """(one-sided errors, central errors) on the grid self.hs for the chosen function."""
+        f, fprime, x = FUNCTIONS[self.function_box.value]
+        return difference_errors(f, fprime, x, self.hs)
+
+    def at_h(self):
+        """(h, one-sided error, central error) at the slider's h."""
+        f, fprime, x = FUNCTIONS[self.function_box.value]
+        h = float(self.h_slider.value)
+        one, central = difference_errors(f, fprime, x, np.array([h]))
+        return h, float(one[0]), float(central[0])
+
+    def update(self):
+        one, central = self.errors()
+        self.line_one.set_ydata(np.maximum(one, ERROR_FLOOR))
+        self.line_central.set_ydata(np.maximum(central, ERROR_FLOOR))
+        for marker, err in ((self.best_one, one), (self.best_central, central)):
+            hb, eb = best_h(self.hs, err)
+            marker.set_data([hb], [max(eb, ERROR_FLOOR)])
+        h, e_one, e_central = self.at_h()
+        self.vline.set_xdata([h, h])
+        self.dots.set_data([h, h], [max(e_one, ERROR_FLOOR), max(e_central, ERROR_FLOOR)])
+        self.ax.set_title(f"finite-difference error for {self.function_box.value}", fontsize=13)
+        self.status.value = f"<tt>{self.summary()}</tt>"
+        self.redraw()
+
+    def summary(self):
+        one, central = self.errors()
+        h, e_one, e_central = self.at_h()
+        (h1, b1), (h2, b2) = best_h(self.hs, one), best_h(self.hs, central)
+        return (f"{self.function_box.value}, h = {h:.1e}: one-sided error {e_one:.1e}, "
+                f"central error {e_central:.1e} | best h: one-sided {h1:.0e} "
+                f"(error {b1:.0e}), central {h2:.0e} (error {b2:.0e})")
+
+
+def step_size_explorer(function="sigmoid at z = 1", h=1e-5):
+    """The widget of notebook 08: error of finite differences against h."""
+    return StepSizeExplorer(function, h)
