@@ -184,5 +184,26 @@ def relative_errors(analytic, numeric):
             for k in analytic}
 
 
-__all__ = ["Node", "backward", "exp", "format_table", "gradients", "log", "numeric_gradients",
-           "relative_errors", "sigmoid", "table", "topological_order"]
+# -- two example graphs used by notebook 05 and its widget -------------------------------------
+def neuron_cost(w, x, b, y):
+    """One sigmoid neuron with the quadratic cost: z = w·x + b, a = σ(z), C = ½(a − y)²."""
+    z = ((w * x).named("w·x") + b).named("z")
+    a = sigmoid(z).named("a")
+    e = (a - y).named("a−y")
+    return (0.5 * (e ** 2).named("(a−y)²")).named("C")
+
+
+def shared_hidden(w, x, b, v1, v2, y1, y2):
+    """A hidden neuron h = σ(w·x + b) feeding two outputs aᵢ = σ(vᵢ h), with
+    C = ½(a₁ − y₁)² + ½(a₂ − y₂)². h is used twice: ∂C/∂h is the SUM over both paths."""
+    h = sigmoid(((w * x).named("w·x") + b).named("z")).named("h")
+    a1 = sigmoid((v1 * h).named("u₁")).named("a₁")
+    a2 = sigmoid((v2 * h).named("u₂")).named("a₂")
+    c1 = (0.5 * ((a1 - y1).named("a₁−y₁") ** 2).named("(a₁−y₁)²")).named("C₁")
+    c2 = (0.5 * ((a2 - y2).named("a₂−y₂") ** 2).named("(a₂−y₂)²")).named("C₂")
+    return (c1 + c2).named("C")
+
+
+__all__ = ["Node", "backward", "exp", "format_table", "gradients", "log", "neuron_cost",
+           "numeric_gradients", "relative_errors", "shared_hidden", "sigmoid", "table",
+           "topological_order"]

@@ -98,3 +98,25 @@ def test_saturation_status_matches_the_library():
     np.testing.assert_allclose(w.norm_line.get_ydata(), expected.grad_norms)
     m = re.search(r"‖∂C/∂W¹‖ = (\S+),", w.status.value)
     assert float(m.group(1)) == pytest.approx(expected.grad_norms[0], rel=1e-2)
+
+
+@pytest.mark.parametrize("example", ["neuron", "shared"])
+def test_graph_explorer_extremes_and_numbers(example):
+    from course_lib import graph as g
+    from course_lib.widgets.backprop_inspect import graph_explorer
+    w = graph_explorer(example)
+    texts = list(w.value_text)
+    for s in w.sliders.values():
+        for v in (s.min, s.max):
+            s.value = v
+            assert_clean(w.summary())
+            assert all(not re.search("nan|inf", t.get_text()) for t in w.value_text + w.grad_text)
+    # the displayed gradients are the graph's, and they pass a finite-difference check
+    # (back at the default inputs: at the extremes σ' ≈ 1e-6 and round-off dominates the check)
+    for k, s in w.sliders.items():
+        s.value = w.inputs[k]
+    numeric = g.numeric_gradients(w.build, w.values())
+    assert max(g.relative_errors(w.grads, numeric).values()) < 1e-7
+    assert w.value_text == texts
+    with pytest.raises(ValueError, match="example"):
+        graph_explorer("nope")

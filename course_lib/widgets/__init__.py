@@ -1,7 +1,7 @@
 """The widgets the notebooks use: one import and one call per notebook cell."""
 from .activations_widgets import activation_explorer, slowdown_race
 from .gradcheck_widgets import step_size_explorer
-from .backprop_inspect import delta_inspector, neuron_explorer, saturation_explorer
+from .backprop_inspect import delta_inspector, graph_explorer, neuron_explorer, saturation_explorer
 from .start import alive_check, check_versions, versions
 
-__all__ = ["delta_inspector", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions"]
+__all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions"]

@@ -9,6 +9,8 @@ import ipywidgets as W
 import numpy as np
 
 from .. import activations
+from .. import graph as _graph
+from .._checks import choice
 from ..inspector import SATURATED, inspect_layers, saturation, saturation_data, toy_problem
 from ._base import FigureWidget, new_figure, quiet_numpy
 
@@ -92,6 +94,102 @@ class NeuronExplorer(FigureWidget):
 def neuron_explorer(w1=1.0, w2=0.5, b=0.0, activation="sigmoid"):
     """The single-neuron widget of notebook 04."""
     return NeuronExplorer(w1, w2, b, activation)
+
+
+# -- notebook 05: a computational graph --------------------------------------------------------
+# name → (column, row) of every node, for a drawing that reads left (inputs) to right (cost)
+_NEURON_POS = {"w": (0, 0.7), "x": (0, -0.7), "w·x": (1, 0), "b": (1, -1.5), "z": (2, 0),
+               "a": (3, 0), "y": (3, -1.5), "a−y": (4, 0), "(a−y)²": (5, 0), "C": (6, 0)}
+_SHARED_POS = {"w": (0, 0.7), "x": (0, -0.7), "w·x": (1, 0), "b": (1, -1.5), "z": (2, 0),
+               "h": (3, 0), "v1": (3, 1.6), "v2": (3, -1.6), "u₁": (4, 1.1), "u₂": (4, -1.1),
+               "a₁": (5, 1.1), "a₂": (5, -1.1), "y1": (5, 2.5), "y2": (5, -2.5),
+               "a₁−y₁": (6, 1.1), "a₂−y₂": (6, -1.1), "(a₁−y₁)²": (7, 1.1), "(a₂−y₂)²": (7, -1.1),
+               "C₁": (8, 1.1), "C₂": (8, -1.1), "C": (9, 0)}
+GRAPHS = {
+    "neuron": (_graph.neuron_cost, {"w": 0.6, "x": 1.5, "b": -0.4, "y": 1.0}, ("w", "b", "x"),
+               _NEURON_POS),
+    "shared": (_graph.shared_hidden,
+               {"w": 0.8, "x": 1.0, "b": 0.1, "v1": 1.5, "v2": -2.0, "y1": 1.0, "y2": 0.0},
+               ("w", "v1", "v2"), _SHARED_POS),
+}
+
+
+def _drawn(out):
+    """The nodes of the graph of `out` that are drawn (constants are not), inputs first."""
+    return [n for n in _graph.topological_order(out) if n.op != "const"]
+
+
+class GraphExplorer(FigureWidget):
+    """A scalar computational graph: each box shows a node and its value; below it in red the
+    upstream gradient ∂C/∂node; each arrow carries its local derivative ∂child/∂parent (blue).
+    Sliders move some inputs; every number is recomputed by `graph.backward`."""
+
+    def __init__(self, example="neuron"):
+        self.build, self.inputs, names, pos = GRAPHS[choice(example, GRAPHS, "example")]
+        self.example = example
+        self.sliders = {k: W.FloatSlider(value=self.inputs[k], min=-3.0, max=3.0, step=0.1,
+                                         description=k, continuous_update=True,
+                                         readout_format=".1f") for k in names}
+        out, _, _ = _graph.gradients(self.build, self.inputs)
+        order = _drawn(out)
+        cols = [pos[n.name][0] for n in order]
+        rows = [pos[n.name][1] for n in order]
+        fig = new_figure((1.35 * (max(cols) + 1), 1.15 * (max(rows) - min(rows)) + 1.6))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_axis_off()
+        ax.set(xlim=(-0.6, max(cols) + 0.6), ylim=(min(rows) - 0.75, max(rows) + 0.55))
+        self.value_text, self.grad_text, self.edge_text = [], [], []
+        for i, node in enumerate(order):
+            c, r = pos[node.name]
+            for k, p in enumerate(node.parents):
+                if p.op == "const":
+                    continue
+                pc, pr = pos[p.name]
+                ax.annotate("", xy=(c - 0.36, r), xytext=(pc + 0.36, pr),
+                            arrowprops=dict(arrowstyle="-|>", color="0.6", lw=1.2))
+                t = ax.text((c + pc) / 2,
+                            (r + pr) / 2 + 0.08, "", color="tab:blue", fontsize=10,
+                            ha="center", va="bottom",
+                            bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+                self.edge_text.append((i, k, t))
+            self.value_text.append(ax.text(c, r, "", ha="center", va="center", fontsize=10.5,
+                                           bbox=dict(boxstyle="round,pad=0.3", fc="#f4f4f4",
+                                                     ec="0.3")))
+            self.grad_text.append(ax.text(c, r - 0.36, "", ha="center", va="top", fontsize=10,
+                                          color="tab:red"))
+        ax.text(0.01, 0.99, "box: node and its value    red: ∂C/∂node (upstream gradient)    "
+                "blue: local derivative ∂child/∂parent", transform=ax.transAxes, ha="left",
+                va="top", fontsize=10, color="0.25")
+        super().__init__(fig, [W.HBox(list(self.sliders.values()))])
+        self.box.add_class("graph-explorer")
+        for s in self.sliders.values():
+            s.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def values(self):
+        return {**self.inputs, **{k: s.value for k, s in self.sliders.items()}}
+
+    def update(self):
+        out, self.grads, _ = _graph.gradients(self.build, self.values())
+        order = _drawn(out)
+        for node, vt, gt in zip(order, self.value_text, self.grad_text):
+            vt.set_text(f"{node.name}\n{node.value:.3g}")
+            gt.set_text(f"{node.grad:.3g}")
+        for i, k, t in self.edge_text:
+            t.set_text(f"{order[i].local[k]:.3g}")
+        self.out = out
+        self.status.value = f"<span class='graph-status'>{html.escape(self.summary())}</span>"
+        self.redraw()
+
+    def summary(self):
+        grads = ", ".join(f"∂C/∂{k} = {v:.4g}" for k, v in self.grads.items()
+                          if k in self.sliders or k == "b")
+        return f"C = {self.out.value:.4g}; {grads}"
+
+
+def graph_explorer(example="neuron"):
+    """The computational-graph widget of notebook 05: example "neuron" or "shared"."""
+    return GraphExplorer(example)
 
 
 # -- notebook 06: the δ inspector -----------------------------------------------------------------
