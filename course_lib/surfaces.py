@@ -111,7 +111,7 @@ def rosenbrock(a=1.0, b=100.0):
         return -2 * (a - x) - 4 * b * x * r, 2 * b * r
 
     return Surface("Rosenbrock", f, gradient, [(a, a * a)], 0.0, (-2.0, 2.0), (-1.0, 3.0),
-                   (-1.5, 2.5), np.geomspace(0.05, 2000, 14),
+                   (-1.2, 1.0), np.geomspace(0.05, 2000, 14),
                    note="f = (1 − x)² + 100 (y − x²)²")
 
 

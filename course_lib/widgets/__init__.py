@@ -3,5 +3,8 @@ from .activations_widgets import activation_explorer, slowdown_race
 from .gradcheck_widgets import step_size_explorer
 from .backprop_inspect import delta_inspector, graph_explorer, neuron_explorer, saturation_explorer
 from .start import alive_check, check_versions, versions
+from .descent import descent_1d, gradient_explorer
+from .momentum import momentum_explorer, show_convergence_map
+from .race import optimizer_race
 
-__all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions"]
+__all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions", "descent_1d", "gradient_explorer", "momentum_explorer", "show_convergence_map", "optimizer_race"]

@@ -1,0 +1,217 @@
+"""Widget of notebook 03: a race of six optimizers from one start on one surface, each with its
+own learning-rate slider, with the paths on the contours and f − f* against the step.
+
+Moving one slider re-runs only that optimizer and moves its two lines; changing the surface
+re-runs all six and redraws the contours.
+"""
+import html
+from functools import lru_cache
+
+import ipywidgets as W
+import numpy as np
+
+from ..optimizers import SGD, AdaGrad, Adam, RMSprop
+from ..surfaces import bowl, descend, himmelblau, rosenbrock, saddle
+from ._base import FigureWidget, new_figure, quiet_numpy
+from .descent import Blitter, preset_buttons
+
+RACERS = {  # name: (make(lr), colour)
+    "SGD": (lambda lr: SGD(lr=lr), "tab:gray"),
+    "momentum": (lambda lr: SGD(lr=lr, momentum=0.9), "tab:blue"),
+    "Nesterov": (lambda lr: SGD(lr=lr, momentum=0.9, nesterov=True), "tab:cyan"),
+    "AdaGrad": (lambda lr: AdaGrad(lr=lr), "tab:orange"),
+    "RMSprop": (lambda lr: RMSprop(lr=lr), "tab:purple"),
+    "Adam": (lambda lr: Adam(lr=lr), "tab:red"),
+}
+"""Momentum and Nesterov use β = 0.9; the others their default hyperparameters."""
+
+SURFACES = {
+    "Rosenbrock": rosenbrock,
+    "saddle": saddle,
+    "bowl κ = 25, rotated 30°": lambda: bowl(condition=25, angle=np.pi / 6),
+    "Himmelblau": himmelblau,
+}
+
+EXPONENTS = np.round(np.arange(-4.0, 0.51, 0.25), 2)
+"""The learning-rate sliders move in steps of 10^0.25 from 1e-4 to 10^0.5 ≈ 3.16."""
+LR_GRID = 10.0 ** EXPONENTS
+STEPS = 300
+
+
+def race_run(surface, name, lr, steps=STEPS):
+    """One racer's run (a surfaces.Run) on `surface` from its start."""
+    with quiet_numpy():
+        return descend(surface, RACERS[name][0](float(lr)), surface.start, steps, tol=1e-12)
+
+
+def _score(run):
+    """Lower is better: the mean over the run of log₁₀(f − f*), which rewards getting close
+    early and staying close; a diverged run is worst."""
+    if run.diverged_at is not None:
+        return np.inf
+    return float(np.mean(np.log10(np.maximum(run.gap, 1e-300))))
+
+
+@lru_cache(maxsize=None)
+def tuned_lrs(surface_name, steps=STEPS):
+    """{racer: the lr on LR_GRID with the best `_score` (mean log₁₀(f − f*)) for one surface.
+
+    A plain grid search (ties go to the smaller lr); cached, as it takes ~2000 short runs.
+    """
+    s = SURFACES[surface_name]()
+    best = {}
+    for name in RACERS:
+        scores = [_score(race_run(s, name, lr, steps)) for lr in LR_GRID]
+        best[name] = float(LR_GRID[int(np.argmin(scores))])
+    return best
+
+
+def _lr(e):
+    return float(10.0 ** e)
+
+
+PRESETS = {
+    "tuned for this surface": dict(
+        surface=None, lrs="tuned",
+        says="every η set to the best of the slider's grid for the current surface "
+             "(lowest mean log(f − f*) over the run)"),
+    "one η = 0.01 for all": dict(
+        surface="Rosenbrock", lrs={name: _lr(-2.0) for name in RACERS},
+        says="Rosenbrock with η = 0.01 everywhere: SGD, momentum and Nesterov diverge on the "
+             "steep walls; AdaGrad, RMSprop and Adam, which divide by the gradient's size, do not"),
+    "escaping a saddle": dict(
+        surface="saddle", lrs={name: _lr(-2.0) for name in RACERS},
+        says="start beside the saddle point (y = 0.001), η = 0.01: plain SGD is still next to "
+             "it (|y| < 0.1); AdaGrad's shrinking steps leave it halfway (|y| < 0.9); momentum, "
+             "Nesterov, RMSprop and Adam reach a minimum (|y| > 0.99)"),
+}
+
+
+class OptimizerRace(FigureWidget):
+    """Six optimizers, one start, one surface; a learning-rate slider for each."""
+
+    def __init__(self, surface="Rosenbrock", lrs=None, steps=STEPS):
+        self.steps = int(steps)
+        self.surface_choice = W.Dropdown(options=list(SURFACES), value=surface,
+                                         description="surface")
+        self.surface_choice.add_class("race-surface")
+        start = tuned_lrs(surface, self.steps) if lrs is None else dict(lrs)
+        self.sliders = {}
+        for name in RACERS:
+            sl = W.FloatLogSlider(value=start[name], base=10, min=EXPONENTS[0],
+                                  max=EXPONENTS[-1], step=0.25, description=f"η {name}",
+                                  readout_format=".2g", continuous_update=True,
+                                  style={"description_width": "110px"},
+                                  layout=W.Layout(width="360px"))
+            sl.add_class(f"race-lr-{name.lower()}")
+            self.sliders[name] = sl
+        self.presets = PRESETS
+        fig = new_figure((11.5, 5.0))
+        ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+        self.paths, self.curves = {}, {}
+        for name, (_, colour) in RACERS.items():
+            (self.paths[name],) = ax.plot([], [], "-", color=colour, lw=1.8, label=name)
+            (self.curves[name],) = ax_loss.semilogy([], [], "-", color=colour, lw=1.6, label=name)
+        (self.start,) = ax.plot([], [], "s", color="k", ms=7, zorder=5)
+        (self.minima,) = ax.plot([], [], "*", color="tab:green", ms=14, zorder=5)
+        ax.set(xlabel="x", ylabel="y")
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e4), xlabel="step k",
+                    ylabel="f(θₖ) − f*", title="loss gap (log scale)")
+        ax_loss.grid(alpha=0.3)
+        ax_loss.legend(loc="lower left", fontsize=8, ncol=2)
+        self.title = ax.set_title("surface")
+        fig.tight_layout()
+        self.ax, self.ax_loss = ax, ax_loss
+        self.contours, self.surface, self.runs = None, None, {}
+        self.blitter = Blitter(fig, [*self.paths.values(), *self.curves.values()])
+        names = list(RACERS)
+        rows = [W.HBox([self.sliders[a], self.sliders[b], self.sliders[c]])
+                for a, b, c in (names[:3], names[3:])]
+        controls = [self.surface_choice, *rows,
+                    preset_buttons(self.presets, self.apply, "race-preset")]
+        super().__init__(fig, controls)
+        self.box.add_class("optimizer-race")
+        self.status.add_class("race-status")
+        self._holding = False
+        self.surface_choice.observe(lambda change: self.change_surface(), names="value")
+        for name, sl in self.sliders.items():
+            sl.observe(lambda change, name=name: self.update(name), names="value")
+        self.change_surface()
+
+    # -- controls ---------------------------------------------------------------------------------
+    def apply(self, name):
+        """Set the surface and the six learning rates of a named preset, then run once."""
+        p = self.presets[name]
+        self._holding = True
+        try:
+            if p["surface"] is not None:
+                self.surface_choice.value = p["surface"]
+            lrs = tuned_lrs(self.surface_choice.value, self.steps) if p["lrs"] == "tuned" else p["lrs"]
+            for racer, lr in lrs.items():
+                self.sliders[racer].value = lr
+        finally:
+            self._holding = False
+        self.change_surface()
+
+    def redraw(self):
+        self.blitter.redraw(super().redraw)
+
+    def change_surface(self):
+        if self._holding:
+            return
+        s = SURFACES[self.surface_choice.value]()
+        self.surface = s
+        if self.contours is not None:
+            self.contours.remove()
+        X, Y, Z = s.grid(160)
+        self.contours = self.ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=0.8,
+                                        alpha=0.8)
+        self.start.set_data([s.start[0]], [s.start[1]])
+        self.minima.set_data([m[0] for m in s.minima], [m[1] for m in s.minima])
+        self.ax.set(xlim=s.xlim, ylim=s.ylim)
+        self.title.set_text(f"{self.surface_choice.value}: {s.note}")
+        self.blitter.invalidate()
+        for name in RACERS:
+            self._run(name)
+        self._finish()
+
+    def update(self, name):
+        """One slider moved: re-run that racer only."""
+        if self._holding or self.surface is None:
+            return
+        self._run(name)
+        self._finish()
+
+    def _run(self, name):
+        run = self.runs[name] = race_run(self.surface, name, self.sliders[name].value, self.steps)
+        self.paths[name].set_data(run.path[:, 0], run.path[:, 1])
+        self.curves[name].set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
+
+    def _finish(self):
+        rows = "".join(
+            f"<tr class='race-row-{name.lower()}'><td style='color:{RACERS[name][1]}'><b>{name}</b></td>"
+            f"<td>η = {self.sliders[name].value:.2g}</td><td>{html.escape(self.outcome(name))}</td></tr>"
+            for name in RACERS)
+        self.status.value = f"<table>{rows}</table>"
+        self.redraw()
+
+    def outcome(self, name):
+        run = self.runs[name]
+        if run.diverged_at is not None:
+            return f"diverged at step {run.diverged_at}"
+        x, y = (round(float(c), 3) + 0.0 for c in run.final)  # + 0.0: no "-0.000"
+        gap = run.gap[-1]
+        shown = "< 1e-12" if gap < 1e-12 else f"= {gap:.2e}"
+        return f"after {run.steps} steps: f − f* {shown} at ({x:.3f}, {y:.3f})"
+
+    def summary(self):
+        lines = [f"OptimizerRace on {self.surface_choice.value}, {self.steps} steps:"]
+        lines += [f"  {name:9s} η = {self.sliders[name].value:.2g}: {self.outcome(name)}"
+                  for name in RACERS]
+        return "\n".join(lines)
+
+
+def optimizer_race(surface="Rosenbrock", lrs=None, steps=STEPS):
+    """Notebook 03: SGD, momentum, Nesterov, AdaGrad, RMSprop and Adam from one start."""
+    return OptimizerRace(surface, lrs, steps)
