@@ -134,7 +134,7 @@ class SlowdownRace(FigureWidget):
     |∂C/∂w|, which for the quadratic cost carries the factor σ'(z) that vanishes when the
     neuron is saturated."""
 
-    STEPS = 300
+    STEPS = 500
     TOL = 0.1
 
     def __init__(self, w0=2.0, b0=2.0, lr=0.15):
