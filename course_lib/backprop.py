@@ -9,6 +9,8 @@ batch, because the cost C is the mean of the per-example costs Cₓ.
 """
 import numpy as np
 
+from . import batchnorm
+
 
 def output_error(cost, zL, aL, y, activation):
     """BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ).   zL, aL, y, result: (n_L, m).
@@ -69,3 +71,74 @@ def backprop(params, X, Y, activations, cost):
         if l > 1:
             delta = hidden_error(params[f"W{l}"], delta, zs[l - 1], activations[l - 1])  # BP2
     return cost.value(acts[L], Y, zs[L]), {k: grads[k] for k in params}
+
+
+# -- with batch normalization -------------------------------------------------------------
+# A layer l in `bn_layers` normalizes zˡ before its activation:
+#     zˡ = Wˡ aˡ⁻¹ + bˡ,   ẑˡ = BN(zˡ) = γˡ (zˡ − μ) / √(σ² + ε) + βˡ,   aˡ = σ(ẑˡ)
+# (ẑˡ here is the output of BatchNorm (4), the input of σ.) Layers not in bn_layers have ẑˡ = zˡ.
+
+
+def feedforward_bn(params, X, activations, bn_layers, bn_state=None, train=True,
+                   eps=batchnorm.EPS):
+    """Forward pass with BatchNorm in the layers `bn_layers` (a set of layer numbers).
+
+    train=True: batch statistics (1)–(2), which backprop needs; train=False: the running
+    statistics bn_state["mean{l}"], bn_state["var{l}"] (shape (nˡ, 1)).
+    Returns (zs, z_bns, acts, caches), lists for layers 0..L (index 0 unused except acts[0] = X):
+    zs[l] = zˡ, z_bns[l] = ẑˡ, acts[l] = aˡ, caches[l] = a batchnorm.BNCache (train) or None.
+    """
+    L = len(activations) - 1
+    zs, z_bns, acts, caches = [None], [None], [X], [None]
+    for l in range(1, L + 1):
+        z = params[f"W{l}"] @ acts[l - 1] + params[f"b{l}"]
+        cache = None
+        if l not in bn_layers:
+            z_bn = z
+        elif train:
+            z_bn, cache = batchnorm.forward(z, params[f"gamma{l}"], params[f"beta{l}"], eps)
+        else:
+            z_bn = batchnorm.inference(z, params[f"gamma{l}"], params[f"beta{l}"],
+                                       bn_state[f"mean{l}"], bn_state[f"var{l}"], eps)
+        zs.append(z)
+        z_bns.append(z_bn)
+        acts.append(activations[l](z_bn))
+        caches.append(cache)
+    return zs, z_bns, acts, caches
+
+
+def batchnorm_error(delta_bn, cache):
+    """δˡ from the error at BatchNorm's output δ̂ˡ = ∂Cₓ/∂ẑˡ, shape (nˡ, m), by [C];
+    and ∂C/∂γˡ, ∂C/∂βˡ by [A], [B], averaged over the batch like BP3 (shapes (nˡ, 1)).
+
+    [C] is linear in its input, so passing the per-example errors gives the per-example δˡ
+    (m ∂C/∂zˡ) that BP3 and BP4 average; [A] and [B] are sums, hence the division by m.
+    """
+    delta, grad_gamma, grad_beta = batchnorm.backward(delta_bn, cache)
+    m = delta_bn.shape[1]
+    return delta, grad_gamma / m, grad_beta / m
+
+
+def backprop_bn(params, X, Y, activations, cost, bn_layers, eps=batchnorm.EPS):
+    """Backprop through a network with BatchNorm (training mode: batch statistics) in the
+    layers `bn_layers`. Returns (C, grads, caches); grads is keyed and shaped like params
+    (γˡ, βˡ included), caches[l] holds layer l's batch statistics. Nothing is changed.
+
+    The four equations stay; BatchNorm adds one step in each BN layer:
+        BP1 at the output, or BP2 with σ'(ẑˡ):   δ̂ˡ = ∂Cₓ/∂ẑˡ
+        BatchNorm backward [A] [B] [C]:          δˡ, ∂C/∂γˡ, ∂C/∂βˡ from δ̂ˡ
+        BP3, BP4 with δˡ as before (BP3 gives exactly 0: Σᵢ δˡᵢ = 0 by [C]).
+    """
+    zs, z_bns, acts, caches = feedforward_bn(params, X, activations, bn_layers, train=True,
+                                             eps=eps)
+    L = len(activations) - 1
+    grads = {}
+    delta = output_error(cost, z_bns[L], acts[L], Y, activations[L])                    # BP1
+    for l in range(L, 0, -1):
+        if l in bn_layers:
+            delta, grads[f"gamma{l}"], grads[f"beta{l}"] = batchnorm_error(delta, caches[l])
+        grads[f"b{l}"] = bias_gradient(delta)                                            # BP3
+        grads[f"W{l}"] = weight_gradient(delta, acts[l - 1])                             # BP4
+        if l > 1:
+            delta = hidden_error(params[f"W{l}"], delta, z_bns[l - 1], activations[l - 1])  # BP2
+    return cost.value(acts[L], Y, z_bns[L]), {k: grads[k] for k in params}, caches

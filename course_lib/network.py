@@ -2,9 +2,10 @@
 import numpy as np
 
 from . import activations as _activations
+from . import batchnorm as _batchnorm
 from . import costs as _costs
-from ._checks import choice, labels, matrix
-from .backprop import backprop, feedforward
+from ._checks import choice, labels, matrix, positive, unit_interval
+from .backprop import backprop, backprop_bn, feedforward, feedforward_bn
 
 OUTPUTS = ("softmax", "sigmoid", "identity")
 
@@ -16,17 +17,28 @@ class MLP:
     activation: the hidden layers' σ, a name from activations.HIDDEN.
     output, cost: the last layer's activation and the cost; they must fit each other
         (cross_entropy needs softmax, binary_cross_entropy needs sigmoid).
+        A list of L − 1 names gives each hidden layer its own (the source article's digits
+        network uses ["sigmoid", "relu"]).
     seed: weights are drawn from N(0, 1/nˡ⁻¹) (N(0, 2/nˡ⁻¹) for the ReLU family) by
         numpy.random.default_rng(seed); biases start at 0.
+    batch_norm: False (default), True for BatchNorm between zˡ and the activation of every
+        hidden layer, or "all" to normalize the output layer's z too (as the source article
+        does). A BN layer has parameters γˡ (ones) and βˡ (zeros), shape (nˡ, 1).
+    bn_momentum, bn_eps: the running averages' momentum and BatchNorm's ε (batchnorm.py).
 
-    net.params is {"W1": (n¹, n⁰), "b1": (n¹, 1), ..., "WL", "bL"}; an optimizer updates it.
+    net.params is {"W1": (n¹, n⁰), "b1": (n¹, 1), ..., "WL", "bL"} plus "gamma1", "beta1", ...
+    for the BN layers; an optimizer updates it. The running statistics are not trained by the
+    optimizer, so they live apart, in net.bn_state {"mean1": (n¹, 1), "var1": (n¹, 1), ...}.
+    forward/predict/accuracy use them (inference); `forward(X, train=True)` and `backprop` use
+    the batch's statistics.
 
     >>> net = MLP([2, 3, 2], seed=0)
     >>> net.forward(np.zeros((2, 5))).shape
     (2, 5)
     """
 
-    def __init__(self, sizes, activation="sigmoid", output="softmax", cost="cross_entropy", seed=0):
+    def __init__(self, sizes, activation="sigmoid", output="softmax", cost="cross_entropy", seed=0,
+                 batch_norm=False, bn_momentum=_batchnorm.MOMENTUM, bn_eps=_batchnorm.EPS):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes {sizes} has {len(sizes)} layer(s); expected at least two "
@@ -34,7 +46,16 @@ class MLP:
         for n in sizes:
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
                 raise ValueError(f"sizes {sizes} contains {n!r}; every width must be an integer > 0")
-        choice(activation, _activations.HIDDEN, "activation")
+        hidden_names = [activation] * (len(sizes) - 2) if isinstance(activation, str) \
+            else list(activation)
+        if len(hidden_names) != len(sizes) - 2:
+            raise ValueError(f"activation {activation!r} names {len(hidden_names)} layer(s); "
+                             f"expected one name, or a list of {len(sizes) - 2} (one per hidden layer)")
+        for name in hidden_names:
+            choice(name, _activations.HIDDEN, "activation")
+        if batch_norm not in (False, True, "all"):
+            raise ValueError(f"batch_norm {batch_norm!r}; expected False, True (hidden layers) "
+                             "or 'all' (the output layer too)")
         choice(output, OUTPUTS, "output activation")
         self.cost = _costs.get(cost)
         if output not in self.cost.outputs:
@@ -43,19 +64,29 @@ class MLP:
         self.sizes = [int(n) for n in sizes]
         self.L = len(sizes) - 1
         self.activation, self.output = activation, output
-        hidden, out = _activations.get(activation), _activations.get(output)
-        self.activations = [None] + [hidden] * (self.L - 1) + [out]
+        self.activations = [None] + [_activations.get(n) for n in hidden_names] \
+            + [_activations.get(output)]
+        self.batch_norm = batch_norm
+        last = self.L if batch_norm == "all" else self.L - 1
+        self.bn_layers = set(range(1, last + 1)) if batch_norm else set()
+        self.bn_momentum = unit_interval(bn_momentum, "bn_momentum")
+        self.bn_eps = positive(bn_eps, "bn_eps")
         rng = np.random.default_rng(seed)
-        gain = 2.0 if activation in ("relu", "leaky_relu") else 1.0
-        self.params = {}
+        self.params, self.bn_state = {}, {}
         for l in range(1, self.L + 1):
             n_in, n_out = self.sizes[l - 1], self.sizes[l]
+            gain = 2.0 if l < self.L and hidden_names[l - 1] in ("relu", "leaky_relu") else 1.0
             self.params[f"W{l}"] = rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in))
             self.params[f"b{l}"] = np.zeros((n_out, 1))
+        for l in sorted(self.bn_layers):
+            n = self.sizes[l]
+            self.params[f"gamma{l}"], self.params[f"beta{l}"] = np.ones((n, 1)), np.zeros((n, 1))
+            self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"] = np.zeros((n, 1)), np.ones((n, 1))
 
     def __repr__(self):
+        bn = f", batch_norm={self.batch_norm!r}" if self.batch_norm else ""
         return (f"MLP({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
-                f"cost={self.cost.name!r})")
+                f"cost={self.cost.name!r}{bn})")
 
     def n_params(self):
         """Number of trainable numbers per parameter, {name: count}."""
@@ -78,29 +109,61 @@ class MLP:
         return Y
 
     # -- the network -----------------------------------------------------------------------
-    def feedforward(self, X):
-        """(zs, activations) for layers 0..L, as in backprop.feedforward."""
-        return feedforward(self.params, self.check_X(X), self.activations)
+    def feedforward(self, X, train=False):
+        """(zs, activations) for layers 0..L, as in backprop.feedforward.
 
-    def forward(self, X):
-        """Output activations aᴸ, shape (nᴸ, m), for inputs X of shape (n⁰, m)."""
-        return self.feedforward(X)[1][-1]
-
-    def backprop(self, X, Y):
-        """(C, grads): the mean cost on the batch and ∂C/∂θ for every θ in params.
-
-        X: (n⁰, m); Y: (nᴸ, m) targets or (m,) integer labels. Changes nothing.
+        With BatchNorm, zs[l] is zˡ before normalization; train=True uses the batch's
+        statistics, train=False (default) the running ones. Without BatchNorm `train` changes
+        nothing.
         """
         X = self.check_X(X)
-        Y = self.check_Y(Y, X.shape[1])
-        return backprop(self.params, X, Y, self.activations, self.cost)
+        if not self.bn_layers:
+            return feedforward(self.params, X, self.activations)
+        zs, _, acts, _ = feedforward_bn(self.params, X, self.activations, self.bn_layers,
+                                        self.bn_state, train=train, eps=self.bn_eps)
+        return zs, acts
 
-    def cost_value(self, X, Y):
-        """The mean cost C on (X, Y)."""
+    def forward(self, X, train=False):
+        """Output activations aᴸ, shape (nᴸ, m), for inputs X of shape (n⁰, m).
+
+        Inference by default; train=True normalizes with the batch's own statistics.
+        """
+        return self.feedforward(X, train=train)[1][-1]
+
+    def backprop(self, X, Y, update_stats=False):
+        """(C, grads): the mean cost on the batch and ∂C/∂θ for every θ in params.
+
+        X: (n⁰, m); Y: (nᴸ, m) targets or (m,) integer labels. With BatchNorm the batch's
+        statistics are used (training mode). Changes nothing, except with update_stats=True
+        (what a training step does): then the running statistics in bn_state move towards
+        this batch's by bn_momentum.
+        """
+        X = self.check_X(X)
+        return self._backprop(X, self.check_Y(Y, X.shape[1]), update_stats)
+
+    def _backprop(self, X, Y, update_stats=False):
+        """backprop for inputs already checked (the training loop checks them once)."""
+        if not self.bn_layers:
+            return backprop(self.params, X, Y, self.activations, self.cost)
+        C, grads, caches = backprop_bn(self.params, X, Y, self.activations, self.cost,
+                                       self.bn_layers, eps=self.bn_eps)
+        if update_stats:
+            for l in self.bn_layers:
+                _batchnorm.update_running(self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"],
+                                          caches[l], self.bn_momentum)
+        return C, grads
+
+    def cost_value(self, X, Y, train=False):
+        """The mean cost C on (X, Y); train=True: with the batch's BatchNorm statistics, the
+        cost that backprop differentiates."""
         X = self.check_X(X)
         Y = self.check_Y(Y, X.shape[1])
-        zs, acts = feedforward(self.params, X, self.activations)
-        return self.cost.value(acts[-1], Y, zs[-1])
+        if not self.bn_layers:
+            zs, acts = feedforward(self.params, X, self.activations)
+            return self.cost.value(acts[-1], Y, zs[-1])
+        _, z_bns, acts, _ = feedforward_bn(self.params, X, self.activations, self.bn_layers,
+                                           self.bn_state, train=train, eps=self.bn_eps)
+        return self.cost.value(acts[-1], Y, z_bns[-1])
 
     def predict(self, X):
         """Class index of the largest output for each column of X, shape (m,)."""

@@ -1,0 +1,189 @@
+"""Notebook 11: train the digits network with sliders, and watch the loss and accuracy curves.
+
+Every control has continuous_update=False: releasing a slider retrains from scratch (same
+seed, so the same settings always give the same curves) and the artists are updated in place.
+"""
+import html
+import time
+
+import ipywidgets as W
+import numpy as np
+
+from ..data import digits_split
+from ..network import MLP
+from ..optimizers import SGD, AdaGrad, Adam, RMSprop
+from ..training import DEFAULTS, train
+from ._base import FigureWidget, new_figure
+
+OPTIMIZERS = ("SGD", "Adam", "RMSprop", "AdaGrad")
+BATCH_SIZES = (16, 32, 64, 128, 256, 1500)
+
+# The widget's starting point: the course's network and optimizer, with fewer epochs and
+# larger batches so that a retrain is quick enough for a slider to feel live.
+WIDGET_DEFAULTS = {"optimizer": "SGD", "lr": DEFAULTS["lr"], "momentum": DEFAULTS["momentum"],
+                   "batch_size": 64, "epochs": 5}
+
+PRESETS = {
+    "course default": WIDGET_DEFAULTS,
+    "learning rate too large": {**WIDGET_DEFAULTS, "lr": 50.0},
+    "small steps, no momentum": {**WIDGET_DEFAULTS, "lr": 0.01, "momentum": 0.0},
+    "momentum rescues small steps": {**WIDGET_DEFAULTS, "lr": 0.01, "momentum": 0.95},
+    "Adam": {**WIDGET_DEFAULTS, "optimizer": "Adam", "lr": 0.003, "momentum": 0.9},
+    "full batch": {**WIDGET_DEFAULTS, "batch_size": 1500, "epochs": 40},
+}
+
+
+def make_optimizer(name, lr, momentum):
+    """An optimizer from the widget's controls. `momentum` is SGD's momentum μ and Adam's β₁;
+    RMSprop and AdaGrad do not use it."""
+    if name == "SGD":
+        return SGD(lr, momentum=momentum)
+    if name == "Adam":
+        return Adam(lr, betas=(momentum, 0.999))
+    if name == "RMSprop":
+        return RMSprop(lr)
+    return AdaGrad(lr)
+
+
+class TrainingWidget(FigureWidget):
+    """Sliders for the learning rate and momentum (plus optimizer, batch size, epochs, a
+    preset); the cost and the train/validation accuracy per epoch; the final accuracy."""
+
+    def __init__(self, split=None, seed=0, **settings):
+        self.split = split if split is not None else digits_split("stratified")
+        self.seed = seed
+        s = {**WIDGET_DEFAULTS, **settings}
+        common = dict(continuous_update=False, style={"description_width": "initial"})
+        self.preset = W.Dropdown(options=["(custom)", *PRESETS], value="(custom)",
+                                 description="preset", **{k: v for k, v in common.items()
+                                                         if k != "continuous_update"})
+        self.optimizer = W.Dropdown(options=OPTIMIZERS, value=s["optimizer"],
+                                    description="optimizer")
+        self.lr = W.FloatLogSlider(value=s["lr"], base=10, min=-3, max=2, step=0.05,
+                                   description="learning rate η", readout_format=".3g", **common)
+        self.momentum = W.FloatSlider(value=s["momentum"], min=0.0, max=0.99, step=0.01,
+                                      description="momentum μ (Adam: β₁)", **common)
+        self.batch_size = W.Dropdown(options=BATCH_SIZES, value=s["batch_size"],
+                                     description="batch size")
+        self.epochs = W.IntSlider(value=s["epochs"], min=1, max=60, description="epochs", **common)
+        self.accuracy = W.HTML()
+        for widget, name in ((self.preset, "preset"), (self.optimizer, "optimizer"),
+                             (self.lr, "lr"), (self.momentum, "momentum"),
+                             (self.batch_size, "batch-size"), (self.epochs, "epochs"),
+                             (self.accuracy, "accuracy")):
+            widget.add_class(f"training-{name}")
+
+        fig = new_figure((10, 4.2))
+        self.ax_cost, self.ax_acc = fig.subplots(1, 2)
+        (self.cost_line,) = self.ax_cost.plot([], [], "o-", color="tab:red", ms=3,
+                                              label="training cost")
+        self.ax_cost.set(xlabel="epoch", ylabel="cost C (cross-entropy, mean over epoch)",
+                         yscale="log", title="cost")
+        (self.train_line,) = self.ax_acc.plot([], [], "o-", color="tab:blue", ms=3,
+                                              label="training set")
+        (self.val_line,) = self.ax_acc.plot([], [], "o-", color="tab:orange", ms=3,
+                                            label="validation set")
+        self.ax_acc.axhline(98, color="grey", ls=":", lw=1, label="98 %")
+        self.ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 101), title="accuracy")
+        self.ax_acc.legend(loc="lower right")
+        self.banner = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes,
+                                        ha="center", va="center", fontsize=14, color="darkred")
+        fig.tight_layout()
+        controls = [self.preset, W.HBox([self.optimizer, self.batch_size]),
+                    W.HBox([self.lr, self.momentum]), self.epochs, self.accuracy]
+        super().__init__(fig, controls)
+        self.box.add_class("training-widget")
+        self.status.add_class("training-status")
+        self.view.add_class("training-figure")
+        self._applying = False
+        self.preset.observe(self._on_preset, names="value")
+        for c in (self.optimizer, self.lr, self.momentum, self.batch_size, self.epochs):
+            c.observe(self._on_change, names="value")
+        self.update()
+
+    # -- controls ---------------------------------------------------------------------------
+    def _on_preset(self, change):
+        if change["new"] in PRESETS:
+            self.apply(PRESETS[change["new"]])
+
+    def _on_change(self, change):
+        if not self._applying:
+            self.preset.value = "(custom)"
+            self.update()
+
+    def apply(self, settings):
+        """Set several controls at once, then retrain once."""
+        self._applying = True
+        try:
+            self.optimizer.value = settings["optimizer"]
+            self.lr.value = settings["lr"]
+            self.momentum.value = settings["momentum"]
+            self.batch_size.value = settings["batch_size"]
+            self.epochs.value = settings["epochs"]
+        finally:
+            self._applying = False
+        self.update()
+
+    # -- training ---------------------------------------------------------------------------
+    def network(self):
+        """A fresh network with the course's architecture, seeded: same settings, same run."""
+        return MLP(DEFAULTS["sizes"], activation=DEFAULTS["activation"],
+                   batch_norm=DEFAULTS["batch_norm"], seed=self.seed)
+
+    def retrain(self):
+        """Train from scratch with the current settings; return the History."""
+        sp = self.split
+        self.momentum.disabled = self.optimizer.value in ("RMSprop", "AdaGrad")
+        opt = make_optimizer(self.optimizer.value, self.lr.value, self.momentum.value)
+        self._last_draw = time.perf_counter()
+        return train(self.network(), opt, sp.X_train, sp.y_train, sp.X_val, sp.y_val,
+                     epochs=self.epochs.value, batch_size=self.batch_size.value,
+                     seed=self.seed, progress=False, callback=self._on_epoch)
+
+    def _on_epoch(self, history):
+        self._set_curves(history)
+        if time.perf_counter() - self._last_draw > 0.3:   # long runs: show progress live
+            self.redraw()
+            self._last_draw = time.perf_counter()
+
+    def _set_curves(self, h):
+        epochs = np.asarray(h.epoch)
+        self.cost_line.set_data(epochs, h.cost)
+        self.train_line.set_data(epochs, 100 * np.asarray(h.train_accuracy))
+        self.val_line.set_data(epochs, 100 * np.asarray(h.val_accuracy))
+        for ax in (self.ax_cost, self.ax_acc):
+            ax.set_xlim(0.5, self.epochs.value + 0.5)
+        if h.cost:
+            lo, hi = min(h.cost), max(h.cost)
+            self.ax_cost.set_ylim(lo / 1.5, hi * 1.5)
+
+    def update(self):
+        self.history = h = self.retrain()
+        self._set_curves(h)
+        self.banner.set_text(f"diverged at epoch {h.diverged_at}" if h.diverged else "")
+        self.accuracy.value = f"<b>{html.escape(self.accuracy_text())}</b>"
+        self.status.value = html.escape(self.summary())
+        self.redraw()
+
+    # -- text ---------------------------------------------------------------------------------
+    def accuracy_text(self):
+        h = self.history
+        if h.diverged:
+            return f"diverged at epoch {h.diverged_at}: no accuracy to report"
+        return (f"validation accuracy {100 * h.val_accuracy[-1]:.2f} % "
+                f"(training {100 * h.train_accuracy[-1]:.2f} %) after {h.epoch[-1]} epochs")
+
+    def settings_text(self):
+        opt = self.optimizer.value
+        mom = "" if opt in ("RMSprop", "AdaGrad") else \
+            f", {'β₁' if opt == 'Adam' else 'momentum'} {self.momentum.value:.2f}"
+        return (f"{opt}, learning rate {self.lr.value:.3g}{mom}, batch size "
+                f"{self.batch_size.value}, {self.epochs.value} epochs")
+
+    def summary(self):
+        return f"{self.settings_text()}: {self.accuracy_text()}"
+
+
+def training_widget(split=None, seed=0, **settings):
+    """The training widget of notebook 11."""
+    return TrainingWidget(split, seed, **settings)

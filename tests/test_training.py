@@ -1,0 +1,142 @@
+"""The training loop: defaults reach the target deterministically, divergence stops cleanly,
+bad inputs are refused."""
+import warnings
+
+import numpy as np
+import pytest
+
+from course_lib import MLP, SGD, Adam, default_setup, digits_split, train
+from course_lib.training import DEFAULTS
+
+
+@pytest.fixture(scope="module")
+def split():
+    return digits_split("stratified")
+
+
+def _default_run(split):
+    net, optimizer = default_setup(seed=0)
+    history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    seed=0, progress=False)
+    return net, history
+
+
+def test_defaults_reach_97_percent_deterministically(split):
+    net, first = _default_run(split)
+    assert len(first.epoch) == DEFAULTS["epochs"] and not first.diverged
+    assert first.val_accuracy[-1] >= 0.97, first.message
+    assert net.accuracy(split.X_val, split.y_val) == first.val_accuracy[-1]
+    assert first.cost[-1] < first.cost[0]
+    _, second = _default_run(split)
+    assert second.cost == first.cost
+    assert second.val_accuracy == first.val_accuracy
+    assert second.train_accuracy == first.train_accuracy
+
+
+def test_history_has_one_entry_per_epoch_and_increasing_time(split):
+    net, optimizer = default_setup(seed=1)
+    seen = []
+    history = train(net, optimizer, split.X_train, split.y_train, split.X_val, split.y_val,
+                    epochs=3, batch_size=100, seed=1, progress=False,
+                    callback=lambda h: seen.append(h.epoch[-1]))
+    assert history.epoch == [1, 2, 3] == seen
+    assert all(0.0 <= a <= 1.0 for a in history.train_accuracy + history.val_accuracy)
+    assert np.all(np.diff(history.time) > 0)
+    assert history.steps == 3 * int(np.ceil(split.X_train.shape[1] / 100))
+
+
+def test_batchnorm_network_trains_and_moves_running_stats(split):
+    net = MLP([64, 32, 16, 10], activation="relu", batch_norm=True, seed=0)
+    history = train(net, Adam(0.01), split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    epochs=3, batch_size=64, progress=False)
+    assert history.val_accuracy[-1] > 0.9
+    assert not np.allclose(net.bn_state["mean1"], 0.0)
+
+
+def test_large_learning_rate_stops_with_divergence_message_and_no_warning(split):
+    net, _ = default_setup(seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = train(net, SGD(50.0, momentum=0.9), split.X_train, split.Y_train,
+                        split.X_val, split.Y_val, epochs=10, progress=False)
+    assert history.diverged
+    k = history.diverged_at
+    assert 1 <= k <= 10 and len(history.epoch) == k - 1
+    assert f"diverged at epoch {k}" in history.message
+    assert all(np.isfinite(history.cost))
+
+
+def test_divergence_message_is_printed_with_progress(split, capsys):
+    net, _ = default_setup(seed=0)
+    history = train(net, SGD(50.0), split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    epochs=5, progress=True)
+    assert history.diverged
+    assert f"diverged at epoch {history.diverged_at}" in capsys.readouterr().out
+
+
+def _bad(split, **change):
+    args = dict(X_train=split.X_train, Y_train=split.Y_train, X_val=split.X_val,
+                Y_val=split.Y_val, epochs=1, batch_size=32)
+    args.update(change)
+    net, optimizer = default_setup(seed=0)
+    return net, optimizer, args
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"X_train": np.zeros((63, 10))}, "(63, 10)"),
+    ({"X_train": np.zeros(64)}, "2-D"),
+    ({"Y_train": np.zeros((10, 5))}, "(10, 5)"),
+    ({"Y_train": np.zeros(7, dtype=int)}, "(7,)"),
+    ({"Y_val": np.full(297, 10)}, "10"),
+    ({"Y_val": np.full(297, -1)}, "-1"),
+    ({"epochs": 0}, "epochs: 0"),
+    ({"epochs": -3}, "epochs: -3"),
+    ({"epochs": 2.5}, "epochs: 2.5"),
+    ({"batch_size": 0}, "batch_size: 0"),
+    ({"batch_size": -1}, "batch_size: -1"),
+])
+def test_bad_inputs_raise_value_error(split, change, words):
+    net, optimizer, args = _bad(split, **change)
+    with pytest.raises(ValueError) as info:
+        train(net, optimizer, progress=False, **args)
+    assert words in str(info.value)
+
+
+def test_nan_inputs_raise_value_error(split):
+    X = split.X_train.copy()
+    X[3, 5] = np.nan
+    net, optimizer, args = _bad(split, X_train=X)
+    with pytest.raises(ValueError, match="NaN"):
+        train(net, optimizer, progress=False, **args)
+    Y = split.Y_val.copy()
+    Y[0, 0] = np.inf
+    net, optimizer, args = _bad(split, Y_val=Y)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        train(net, optimizer, progress=False, **args)
+
+
+def test_not_a_network_or_optimizer_raise(split):
+    net, optimizer, args = _bad(split)
+    with pytest.raises(ValueError, match="MLP"):
+        train("net", optimizer, progress=False, **args)
+    with pytest.raises(ValueError, match="step"):
+        train(net, 0.1, progress=False, **args)
+
+
+def test_linear_schedule_decays_and_restores_lr(split):
+    net, optimizer = default_setup(seed=0)
+    seen = []
+    train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val, epochs=4,
+          progress=False, callback=lambda h: seen.append(optimizer.lr))
+    assert seen == pytest.approx([0.1, 0.075, 0.05, 0.025])
+    assert optimizer.lr == 0.1
+    with pytest.raises(ValueError, match="'cosine'"):
+        train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+              epochs=1, progress=False, lr_schedule="cosine")
+
+
+def test_callback_returning_true_stops_early(split):
+    net, optimizer = default_setup(seed=0)
+    history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    epochs=10, progress=False, callback=lambda h: h.epoch[-1] == 2)
+    assert history.epoch == [1, 2] and not history.diverged
