@@ -6,5 +6,6 @@ from .start import alive_check, check_versions, versions
 from .descent import descent_1d, gradient_explorer
 from .momentum import momentum_explorer, show_convergence_map
 from .race import optimizer_race
+from .training import training_widget
 
-__all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions", "descent_1d", "gradient_explorer", "momentum_explorer", "show_convergence_map", "optimizer_race"]
+__all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer", "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check", "check_versions", "versions", "descent_1d", "gradient_explorer", "momentum_explorer", "show_convergence_map", "optimizer_race", "training_widget"]
