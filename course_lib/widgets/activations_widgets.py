@@ -153,11 +153,14 @@ class SlowdownRace(FigureWidget):
             (lg,) = self.ax_g.plot(t, t * 0.0 + 1.0, lw=2.5, color=color, label=label)
             self.lines[cost] = (la, lg)
         self.ax_a.axhline(self.TOL, ls=":", color="0.4", lw=1.2, label=f"a = {self.TOL}")
-        self.ax_a.set(xlim=(0, self.STEPS), ylim=(-0.02, 1.02), xlabel="step", ylabel="output a",
-                      title="output of the neuron (target y = 0)")
-        self.ax_g.set(xlim=(0, self.STEPS), yscale="log", ylim=(1e-4, 2.0), xlabel="step",
-                      ylabel="|∂C/∂w|", title="size of the gradient")
+        self.ax_a.set(xlim=(0, self.STEPS), ylim=(-0.02, 1.02))
+        self.ax_a.set_ylabel("output a", fontsize=12)
+        self.ax_a.set_title("output of the neuron (target y = 0)", fontsize=13)
+        self.ax_g.set(xlim=(0, self.STEPS), yscale="log", ylim=(1e-4, 2.0))
+        self.ax_g.set_ylabel("|∂C/∂w|", fontsize=12)
+        self.ax_g.set_title("size of the gradient", fontsize=13)
         for ax in (self.ax_a, self.ax_g):
+            ax.set_xlabel("step", fontsize=12)
             ax.grid(alpha=0.3)
             ax.legend(loc="upper right")
         fig.tight_layout()
