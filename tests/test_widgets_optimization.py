@@ -1,0 +1,281 @@
+"""The widgets of notebooks 01–03 driven directly: every slider at its minimum and maximum and
+every preset, with warnings as errors and no NaN on screen; each preset's description checked
+against the behaviour it produces; the figure updated in place, never re-created."""
+import os
+import re
+import warnings
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from course_lib.surfaces import bowl, descend, parabola, wavy_bowl
+from course_lib.optimizers import SGD
+from course_lib.widgets.descent import classify, descent_1d, gradient_explorer, level_curve
+from course_lib.widgets.momentum import (PRESETS, convergence_map, heavy_ball_limit,
+                                         momentum_explorer, show_convergence_map)
+from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, optimizer_race,
+                                     race_run, tuned_lrs)
+
+
+@pytest.fixture(autouse=True)
+def strict_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+    plt.close("all")
+
+
+def assert_clean(*texts):
+    for text in texts:
+        low = text.lower()
+        assert not re.search(r"\bnan\b|\binf\b", low), text
+
+
+def screen_texts(w):
+    texts = [w.summary(), w.status.value]
+    texts += [t.get_text() for ax in w.fig.axes for t in (ax.title, *ax.texts)]
+    return texts
+
+
+def artists_of(w):
+    return [id(a) for ax in w.fig.axes for a in ax.lines]
+
+
+# -- notebook 01 --------------------------------------------------------------------------------
+def test_descent_1d_extremes_and_presets():
+    w = descent_1d()
+    fig, artists = w.fig, artists_of(w)
+    for v in (w.lr.min, w.lr.max):
+        w.lr.value = v
+        assert_clean(*screen_texts(w))
+    for name in w.presets:
+        w.apply(name)
+        assert_clean(*screen_texts(w))
+        assert np.all(np.isfinite(w.path.get_xydata()))
+    assert w.fig is fig and artists_of(w) == artists
+
+
+@pytest.mark.parametrize("name", ["slow", "good", "oscillating", "divergent"])
+def test_descent_1d_preset_is_what_it_says(name):
+    w = descent_1d()
+    w.apply(name)
+    assert w.regime == name
+    assert name in w.summary()
+    eta, L = w.lr.value, w.function.L
+    # and the theory of the parabola agrees: the error is multiplied by (1 − ηL) each step
+    factor = 1 - eta * L
+    expected = {"slow": 0 < factor and factor ** w.STEPS > 1e-3,
+                "good": abs(factor) ** w.STEPS <= 1e-3,
+                "oscillating": -1 < factor < 0 and abs(factor) ** w.STEPS > 1e-3,
+                "divergent": factor < -1}
+    assert expected[name], (name, eta, factor)
+
+
+def test_descent_1d_diverging_lr_says_diverged_at_step_k():
+    w = descent_1d()
+    w.lr.value = w.lr.max
+    assert re.search(r"diverged at step \d+", w.status.value)
+    assert re.search(r"diverged at step \d+", w.summary())
+
+
+def test_bound_is_computed_from_the_function():
+    assert descent_1d(parabola(a=2.5)).bound == pytest.approx(2 / 2.5)
+    assert descent_1d(wavy_bowl()).bound == pytest.approx(0.5, rel=1e-6)
+
+
+@pytest.mark.parametrize("eta_over_bound", [0.02, 0.3, 0.5, 0.8, 0.97, 1.03, 1.2])
+def test_classify_matches_the_parabola_theory(eta_over_bound):
+    fn = parabola()
+    eta = eta_over_bound * 2 / fn.L
+    run = descend(fn, SGD(lr=eta), fn.start, 30, blowup=100.0)
+    regime, _ = classify(run, fn.x_min)
+    factor = 1 - eta * fn.L
+    if factor < -1:
+        assert regime == "divergent"
+    elif abs(factor) ** 30 <= 1e-3:
+        assert regime == "good"
+    else:
+        assert regime == ("slow" if factor > 0 else "oscillating")
+
+
+def test_gradient_explorer_extremes():
+    w = gradient_explorer()
+    fig, artists = w.fig, artists_of(w)
+    for s in (w.x, w.y):
+        for v in (s.min, s.max):
+            s.value = v
+            assert_clean(*screen_texts(w))
+    assert w.fig is fig and artists_of(w) == artists
+
+
+@pytest.mark.parametrize("point", [(1.0, -1.0), (-2.0, 0.5), (0.5, 3.5)])
+def test_gradient_is_perpendicular_to_the_traced_contour(point):
+    w = gradient_explorer(x=point[0], y=point[1])
+    f0, gx, gy = w.at(*point)
+    pieces = level_curve(w.surface, f0, n=400)
+    pts = np.concatenate(pieces)
+    i = int(np.argmin(np.hypot(pts[:, 0] - point[0], pts[:, 1] - point[1])))
+    piece = next(p for p in pieces if np.any(np.all(p == pts[i], axis=1)))
+    j = int(np.argmin(np.hypot(piece[:, 0] - point[0], piece[:, 1] - point[1])))
+    a, b = piece[max(j - 2, 0)], piece[min(j + 2, len(piece) - 1)]
+    tangent = (b - a) / np.linalg.norm(b - a)
+    cosine = abs(tangent @ np.array([gx, gy])) / np.hypot(gx, gy)
+    assert cosine < 0.02  # within about 1° of perpendicular
+
+
+# -- notebook 02 --------------------------------------------------------------------------------
+def test_momentum_explorer_extremes():
+    w = momentum_explorer()
+    fig, artists = w.fig, artists_of(w)
+    for s, middle in ((w.lr, 1.0), (w.momentum, 0.5), (w.condition, 25)):
+        for v in (s.min, s.max):
+            s.value = v
+            for nesterov in (False, True):
+                w.nesterov.value = nesterov
+                assert_clean(*screen_texts(w))
+                assert np.all(np.isfinite(w.path.get_xydata()))
+        s.value = middle
+    assert w.fig is fig and artists_of(w) == artists
+
+
+def test_nesterov_without_momentum_is_plain_descent_not_an_error():
+    w = momentum_explorer(lr=1.0, momentum=0.0, nesterov=True)
+    assert w.method() == "plain GD"
+    assert "Nesterov needs β &gt; 0" in w.status.value
+
+
+def run_of(name, **override):
+    p = dict(PRESETS[name], **override)
+    s = bowl(condition=p["condition"])
+    opt = SGD(lr=p["lr"], momentum=p["momentum"], nesterov=p["nesterov"] and p["momentum"] > 0)
+    return descend(s, opt, s.start, 150, tol=1e-8)
+
+
+def test_every_momentum_preset_runs_cleanly():
+    w = momentum_explorer()
+    for name in w.presets:
+        w.apply(name)
+        assert_clean(*screen_texts(w))
+        assert w.lr.value == PRESETS[name]["lr"] and w.momentum.value == PRESETS[name]["momentum"]
+        assert w.summary().endswith(run_of(name).describe())
+
+
+def test_preset_zigzag_zigzags_and_momentum_fixes_it():
+    zig, fix = run_of("zigzag"), run_of("momentum fixes it")
+    y = zig.path[:, 1]
+    assert np.mean(np.sign(y[1:]) != np.sign(y[:-1])) > 0.95    # y flips sign every step
+    assert zig.converged_at is not None and fix.converged_at is not None
+    assert fix.converged_at * 2.5 < zig.converged_at             # several times faster
+    kappa = PRESETS["momentum fixes it"]["condition"]
+    best_lr = 4 / (1 + 1 / np.sqrt(kappa)) ** 2
+    best_beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    assert PRESETS["momentum fixes it"]["lr"] == pytest.approx(best_lr, abs=0.01)
+    assert PRESETS["momentum fixes it"]["momentum"] == pytest.approx(best_beta, abs=0.01)
+
+
+def test_preset_too_much_momentum_swings_and_is_slow():
+    run, zig = run_of("too much momentum"), run_of("zigzag")
+    assert run.diverged_at is None and run.converged_at is None
+    assert np.count_nonzero(np.diff(run.gap) > 0) >= 20          # f goes up again and again
+    assert run.gap[-1] > 1e3 * zig.gap[-1]
+
+
+def test_preset_nesterov_damps_it():
+    hb, nag = run_of("too much momentum"), run_of("Nesterov damps it")
+    assert PRESETS["Nesterov damps it"]["lr"] == PRESETS["too much momentum"]["lr"]
+    assert PRESETS["Nesterov damps it"]["momentum"] == PRESETS["too much momentum"]["momentum"]
+    assert np.count_nonzero(np.diff(nag.gap) > 0) > 0            # still swings
+    assert nag.gap[-1] <= 1e-2 * hb.gap[-1]
+
+
+def test_preset_lr_too_large_diverges_and_says_so():
+    assert run_of("η too large").diverged_at is not None
+    w = momentum_explorer()
+    w.apply("η too large")
+    assert re.search(r"diverged at step \d+", w.status.value)
+    assert PRESETS["η too large"]["lr"] > 2.0
+
+
+def test_preset_momentum_rescues_a_large_step():
+    p = PRESETS["momentum rescues η = 2.5"]
+    assert 2.0 < p["lr"] < heavy_ball_limit(p["momentum"])
+    assert run_of("momentum rescues η = 2.5", momentum=0.0).diverged_at is not None
+    assert run_of("momentum rescues η = 2.5").converged_at is not None
+
+
+def test_convergence_map_boundary_matches_theory():
+    lrs = np.linspace(0.1, 4.0, 40)
+    momenta = np.array([0.0, 0.25, 0.5, 0.75, 0.9])
+    m = convergence_map(condition=10, lrs=lrs, momenta=momenta, max_steps=400)
+    step = lrs[1] - lrs[0]
+    for (ok, bad), beta in zip(m.boundary(), momenta):
+        limit = heavy_ball_limit(beta)
+        assert ok <= limit * (1 + 1e-9) and bad >= limit * (1 - 1e-9)
+        assert bad - ok <= step + 1e-9
+
+
+def test_convergence_map_figure_summary_is_clean():
+    f = show_convergence_map(lrs=np.linspace(0.5, 3.5, 7), momenta=np.linspace(0, 0.9, 4))
+    assert_clean(f.summary())
+    assert "ConvergenceMap" in f.summary()
+
+
+# -- notebook 03 --------------------------------------------------------------------------------
+def test_race_every_slider_extreme_on_every_surface():
+    w = optimizer_race()
+    fig, artists = w.fig, artists_of(w)
+    draw = w.redraw
+    for surface in SURFACES:
+        w.surface_choice.value = surface
+        for end in ("min", "max"):
+            # every slider's callback runs at its extreme; the figure is rendered once per
+            # (surface, extreme) with all six there, to keep the test short
+            w.redraw = lambda: None
+            for sl in w.sliders.values():
+                sl.value = 10.0 ** getattr(sl, end)
+                assert_clean(*screen_texts(w))
+            w.redraw = draw
+            w.redraw()
+    assert w.fig is fig and artists_of(w) == artists
+
+
+def test_race_presets_run_cleanly():
+    w = optimizer_race()
+    for name in w.presets:
+        w.apply(name)
+        assert_clean(*screen_texts(w))
+
+
+def test_race_tuned_preset_is_the_best_of_the_grid():
+    w = optimizer_race(surface="Himmelblau", lrs={n: 1e-3 for n in RACERS})
+    w.apply("tuned for this surface")
+    s = SURFACES["Himmelblau"]()
+    for name in ("SGD", "Adam"):
+        scores = [_score(race_run(s, name, lr)) for lr in LR_GRID]
+        assert w.sliders[name].value == pytest.approx(LR_GRID[int(np.argmin(scores))])
+        assert w.runs[name].diverged_at is None
+    assert tuned_lrs("Himmelblau") == {n: w.sliders[n].value for n in RACERS}
+
+
+def test_race_preset_one_lr_for_all():
+    w = optimizer_race()
+    w.apply("one η = 0.01 for all")
+    assert all(sl.value == pytest.approx(0.01) for sl in w.sliders.values())
+    for name in ("SGD", "momentum", "Nesterov"):
+        assert w.runs[name].diverged_at is not None
+        assert re.search(rf"{name}\s+η = 0.01: diverged at step \d+", w.summary())
+    for name in ("AdaGrad", "RMSprop", "Adam"):
+        assert w.runs[name].diverged_at is None
+
+
+def test_race_preset_escaping_a_saddle():
+    w = optimizer_race()
+    w.apply("escaping a saddle")
+    y = {name: abs(w.runs[name].final[1]) for name in RACERS}
+    assert y["SGD"] < 0.1
+    assert 0.1 < y["AdaGrad"] < 0.9
+    for name in ("momentum", "Nesterov", "RMSprop", "Adam"):
+        assert y[name] > 0.99, (name, y[name])
