@@ -81,7 +81,10 @@ def _node(x):
 def sigmoid(u):
     """σ(u) = 1 / (1 + e⁻ᵘ), local derivative σ'(u) = σ(u)(1 − σ(u))."""
     u = _node(u)
-    s = 1.0 / (1.0 + math.exp(-u.value)) if u.value >= 0 else math.exp(u.value) / (1.0 + math.exp(u.value))
+    if u.value >= 0:                       # exp of a non-positive number only: no overflow
+        s = 1.0 / (1.0 + math.exp(-u.value))
+    else:
+        s = math.exp(u.value) / (1.0 + math.exp(u.value))
     return Node(s, parents=(u,), local=(s * (1.0 - s),), op="σ")
 
 
@@ -180,7 +183,7 @@ def gradients(build, inputs):
 
 def relative_errors(analytic, numeric):
     """{name: |g − ĝ| / max(|g| + |ĝ|, 1e-300)} for two dicts of numbers."""
-    return {k: float(abs(analytic[k] - numeric[k]) / max(abs(analytic[k]) + abs(numeric[k]), 1e-300))
+    return {k: abs(analytic[k] - numeric[k]) / max(abs(analytic[k]) + abs(numeric[k]), 1e-300)
             for k in analytic}
 
 

@@ -177,8 +177,10 @@ class Saturation:
         norms = " ".join(f"{g:.2e}" for g in self.grad_norms)
         sp = " ".join(f"{np.median(s):.2e}" for s in self.sigma_prime)
         sat = " ".join(f"{f:.0%}" for f in self.saturated)
-        return (f"{self.activation}, weight scale {self.scale:.3g}: ‖∂C/∂Wˡ‖ for l = 1..{len(self.grad_norms)}: "
-                f"{norms}; median σ'(z) per hidden layer: {sp}; saturated (σ' < {SATURATED:g}): {sat}")
+        L = len(self.grad_norms)
+        return (f"{self.activation}, weight scale {self.scale:.3g}: ‖∂C/∂Wˡ‖ for l = 1..{L}: "
+                f"{norms}; median σ'(z) per hidden layer: {sp}; "
+                f"saturated (σ' < {SATURATED:g}): {sat}")
 
 
 def saturation_data(m=200):

@@ -1,4 +1,5 @@
-"""Widgets of notebooks 04–06: a single neuron, the δ inspector, and the saturation slider.
+"""Widgets of notebooks 04–06: a single neuron, a computational graph, the δ inspector and the
+saturation slider.
 
 Each builds its artists once; moving a control recomputes with course_lib and updates the
 artists in place (set_data, set_height, set_text), then redraws.
@@ -264,7 +265,8 @@ class DeltaInspector(FigureWidget):
         self.status.value = (
             "<table class='delta-inspector-table'><tr><th>layer l</th><th>‖δˡ‖</th>"
             "<th>rel. err δ</th><th>rel. err ∂C/∂b</th><th>rel. err ∂C/∂W</th></tr>"
-            f"{rows}</table><span class='delta-inspector-verdict'>{html.escape(self.verdict())}</span>")
+            f"{rows}</table><span class='delta-inspector-verdict'>"
+            f"{html.escape(self.verdict())}</span>")
         self.redraw()
 
     def worst(self):
@@ -278,7 +280,8 @@ class DeltaInspector(FigureWidget):
                 f"(relative error {'<' if ok else '≥'} {TOL:.0e})")
 
     def summary(self):
-        norms = ", ".join(f"‖δ{_sup(r.layer)}‖ = {np.linalg.norm(r.delta):.3g}" for r in self.reports)
+        norms = ", ".join(f"‖δ{_sup(r.layer)}‖ = {np.linalg.norm(r.delta):.3g}"
+                          for r in self.reports)
         return f"seed {self.seed.value}, {self.activation.value}: {norms}. {self.verdict()}"
 
 
@@ -364,7 +367,8 @@ def status_text(result):
     """The status line of the saturation widget for a `Saturation` result (also used by tests)."""
     L = len(result.grad_norms)
     return (f"{result.activation}, weight scale {result.scale:.3g}: "
-            f"‖∂C/∂W¹‖ = {result.grad_norms[0]:.2e}, ‖∂C/∂W{_sup(L)}‖ = {result.grad_norms[-1]:.2e}; "
+            f"‖∂C/∂W¹‖ = {result.grad_norms[0]:.2e}, "
+            f"‖∂C/∂W{_sup(L)}‖ = {result.grad_norms[-1]:.2e}; "
             "median σ'(z) in hidden layers: "
             + " ".join(f"{np.median(s):.1e}" for s in result.sigma_prime)
             + f"; saturated (σ' < {SATURATED:g}): "
