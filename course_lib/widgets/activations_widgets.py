@@ -1,5 +1,7 @@
 """Notebook 07: the five hidden activations and their derivatives, and the learning slowdown of a
 saturated sigmoid neuron under the quadratic cost (and its cure, the cross-entropy)."""
+import html
+
 import ipywidgets as W
 import numpy as np
 
@@ -67,7 +69,7 @@ class ActivationExplorer(FigureWidget):
         self.ax_d.set_ylim(min(d.min(), 0.0) - 0.1, d.max() + 0.15)
         self.ax_f.set_title(f"{name}: σ(z)", fontsize=13)
         self.ax_d.set_title(f"{name}: derivative σ'(z)", fontsize=13)
-        self.status.value = f"<tt>{self.summary()}</tt>"
+        self.status.value = f"<tt>{html.escape(self.summary())}</tt>"
         self.redraw()
 
     def summary(self):
@@ -189,7 +191,7 @@ class SlowdownRace(FigureWidget):
         for cost, (la, lg) in self.lines.items():
             la.set_ydata(runs[cost]["a"])
             lg.set_ydata(np.maximum(np.abs(runs[cost]["grad_w"]), 1e-12))
-        self.status.value = f"<tt>{self.summary(runs)}</tt>"
+        self.status.value = f"<tt>{html.escape(self.summary(runs))}</tt>"
         self.redraw()
 
     def summary(self, runs=None):

@@ -7,6 +7,8 @@
 dropped) dominates; small h: round-off (f(x ± h) agree in most digits, and their difference
 keeps only the few that differ). The best h balances the two.
 """
+import html
+
 import ipywidgets as W
 import numpy as np
 
@@ -121,7 +123,7 @@ class StepSizeExplorer(FigureWidget):
         self.vline.set_xdata([h, h])
         self.dots.set_data([h, h], [max(e_one, ERROR_FLOOR), max(e_central, ERROR_FLOOR)])
         self.ax.set_title(f"finite-difference error for {self.function_box.value}", fontsize=13)
-        self.status.value = f"<tt>{self.summary()}</tt>"
+        self.status.value = f"<tt>{html.escape(self.summary())}</tt>"
         self.redraw()
 
     def summary(self):
