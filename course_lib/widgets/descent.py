@@ -331,6 +331,20 @@ class GradientExplorer(FigureWidget):
                 f"f = {f0:.4g}, ∇f = ({gx:.4g}, {gy:.4g})")
 
 
+class Picture(FigureWidget):
+    """A static figure shown the course's way: the canvas, a stored PNG and a plain-text caption
+    (what nbval compares and what GitHub shows beside the picture)."""
+
+    def __init__(self, fig, caption):
+        self.caption = caption
+        fig.tight_layout()
+        super().__init__(fig, [])
+        self.redraw()
+
+    def summary(self):
+        return self.caption
+
+
 def descent_1d(function=None, lr=None):
     """Notebook 01: gradient descent on a 1-D function with a learning-rate slider."""
     return Descent1D(function, lr)
