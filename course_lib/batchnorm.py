@@ -48,9 +48,10 @@ def forward(z, gamma, beta, eps=EPS):
     z: (n, m); gamma, beta: (n, 1). Returns y: (n, m) and a BNCache for `backward`.
     """
     mean = z.mean(axis=1, keepdims=True)                 # (1)
-    var = z.var(axis=1, keepdims=True)                   # (2)
+    centered = z - mean
+    var = np.mean(centered * centered, axis=1, keepdims=True)   # (2)
     inv_std = 1.0 / np.sqrt(var + eps)
-    z_hat = (z - mean) * inv_std                         # (3)
+    z_hat = centered * inv_std                           # (3)
     y = gamma * z_hat + beta                             # (4)
     return y, BNCache(z_hat, inv_std, gamma, mean, var)
 

@@ -167,12 +167,16 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
                 C, grads = net._backprop(X_train[:, cols], Y_train[:, cols], update_stats=True)
                 if history.initial_cost is None:
                     history.initial_cost = C
-                # one number to test: a sum is finite only if every term is
-                if not np.isfinite(C + sum(float(g.sum()) for g in grads.values())) \
-                        or C > DIVERGENCE_FACTOR * history.initial_cost:
+                if not np.isfinite(C) or C > DIVERGENCE_FACTOR * history.initial_cost:
                     ok = False
                     break
-                optimizer.step(net.params, grads)
+                try:
+                    optimizer.step(net.params, grads)   # it refuses NaN or inf gradients
+                except ValueError:
+                    if all(np.all(np.isfinite(g)) for g in grads.values()):
+                        raise
+                    ok = False
+                    break
                 history.steps += 1
                 total += C * cols.size
             if ok and not all(np.all(np.isfinite(p)) for p in net.params.values()):

@@ -84,7 +84,7 @@ class TrainingWidget(FigureWidget):
         (self.val_line,) = self.ax_acc.plot([], [], "o-", color="tab:orange", ms=3,
                                             label="validation set")
         self.ax_acc.axhline(98, color="grey", ls=":", lw=1, label="98 %")
-        self.ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 101), title="accuracy")
+        self.ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(50, 101), title="accuracy")
         self.ax_acc.legend(loc="lower right")
         self.banner = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes,
                                         ha="center", va="center", fontsize=14, color="darkred")
@@ -156,6 +156,8 @@ class TrainingWidget(FigureWidget):
         if h.cost:
             lo, hi = min(h.cost), max(h.cost)
             self.ax_cost.set_ylim(lo / 1.5, hi * 1.5)
+            worst = 100 * min(h.train_accuracy + h.val_accuracy)
+            self.ax_acc.set_ylim(min(50.0, 10 * np.floor(worst / 10)), 101)
 
     def update(self):
         self.history = h = self.retrain()
@@ -187,3 +189,27 @@ class TrainingWidget(FigureWidget):
 def training_widget(split=None, seed=0, **settings):
     """The training widget of notebook 11."""
     return TrainingWidget(split, seed, **settings)
+
+
+class StaticFigure(FigureWidget):
+    """A finished matplotlib figure shown like the widgets (PNG stored in the notebook) with a
+    short deterministic text beside it, for the plots of notebooks 10 and 11."""
+
+    def __init__(self, fig, text):
+        self.text = text
+        super().__init__(fig, [])
+        self.status.value = html.escape(text)
+        self.redraw()
+
+    def summary(self):
+        return self.text
+
+
+def static_figure(fig, text):
+    """Show `fig` (made with new_figure) with the one-line description `text`."""
+    fig.tight_layout()
+    return StaticFigure(fig, text)
+
+
+__all__ = ["TrainingWidget", "training_widget", "make_optimizer", "static_figure", "new_figure",
+           "PRESETS", "WIDGET_DEFAULTS"]
