@@ -72,10 +72,13 @@ class Blitter:
             a.set_visible(v)
 
     def redraw(self, fallback):
-        if not self.live:
+        canvas = self.fig.canvas
+        # ipympl sets syncing_data_url to False once a browser view has said "initialized";
+        # before that (nbconvert, or the cell still running) there is nobody to send pixels to,
+        # and blitting would store a broken picture in the widget's state
+        if not self.live or getattr(canvas, "syncing_data_url", True):
             fallback()
             return
-        canvas = self.fig.canvas
         renderer = canvas.get_renderer()
         size = (renderer.width, renderer.height)
         if self.background is None or size != self.size:

@@ -78,7 +78,8 @@ class MomentumExplorer(FigureWidget):
         (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=3, lw=1.1, label="path θₖ")
         (self.start,) = ax.plot([], [], "s", color="k", ms=7, label="start")
         ax.plot([0], [0], "*", color="tab:green", ms=15, label="minimum")
-        ax.set(xlabel="x (flat direction, curvature L/κ)", ylabel="y (steep direction, curvature L)")
+        ax.set(xlabel="x / √κ  (flat direction, curvature L/κ, drawn shrunk by √κ)",
+               ylabel="y  (steep direction, curvature L)")
         ax.legend(loc="upper right", fontsize=9)
         self.title = ax.set_title("path")
         (self.loss,) = ax_loss.semilogy([], [], color="tab:blue", lw=1.5)
@@ -126,19 +127,21 @@ class MomentumExplorer(FigureWidget):
                               tol=TOL)
 
     def _draw_bowl(self, s):
-        """Level sets ½(μx² + Ly²) = c as ellipses, and the window; only when κ changes."""
+        """Level sets ½(μx² + Ly²) = c as ellipses. The x axis shows x/√κ, so the picture keeps
+        its size for every κ (the ellipses do not move; only the path does) and a κ change needs
+        no full redraw."""
         t = np.linspace(0, 2 * np.pi, 90)
+        shrink = np.sqrt(s.condition)
         pieces = []
         for c in s.levels:
-            pieces.append(np.column_stack([np.sqrt(2 * c / s.mu) * np.cos(t),
+            pieces.append(np.column_stack([np.sqrt(2 * c / s.mu) * np.cos(t) / shrink,
                                            np.sqrt(2 * c / s.L) * np.sin(t)]))
             pieces.append([[np.nan, np.nan]])
         pts = np.vstack(pieces)
         self.ellipses.set_data(pts[:, 0], pts[:, 1])
-        self.start.set_data([s.start[0]], [s.start[1]])
-        self.ax.set_xlim(*s.xlim)
-        self.ax.set_ylim(*s.ylim)
-        self.blitter.invalidate()
+        self.start.set_data([s.start[0] / shrink], [s.start[1]])
+        self.ax.set_xlim(s.xlim[0] / shrink, s.xlim[1] / shrink)
+        self.ax.set_ylim(-3.6, 3.6)  # room for the first swings of fast heavy-ball runs
         self._kappa_drawn = s.condition
 
     def update(self):
@@ -148,9 +151,9 @@ class MomentumExplorer(FigureWidget):
         nesterov, kappa = self.nesterov.value, self.condition.value
         s, run = self.compute(lr, beta, nesterov, kappa)
         self.surface, self.run = s, run
-        if self._kappa_drawn != s.condition:
+        if self._kappa_drawn is None:
             self._draw_bowl(s)
-        self.path.set_data(run.path[:, 0], run.path[:, 1])
+        self.path.set_data(run.path[:, 0] / np.sqrt(s.condition), run.path[:, 1])
         self.loss.set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
         kind = self.method()
         self.title.set_text(f"{kind}: η = {lr:.2f}, β = {beta:.2f}, κ = {kappa}")
