@@ -47,9 +47,10 @@ def forward(z, gamma, beta, eps=EPS):
 
     z: (n, m); gamma, beta: (n, 1). Returns y: (n, m) and a BNCache for `backward`.
     """
-    mean = z.mean(axis=1, keepdims=True)                 # (1)
+    m = z.shape[1]                  # (sums divided by m: the same as .mean, with less overhead)
+    mean = z.sum(axis=1, keepdims=True) / m                          # (1)
     centered = z - mean
-    var = np.mean(centered * centered, axis=1, keepdims=True)   # (2)
+    var = (centered * centered).sum(axis=1, keepdims=True) / m       # (2)
     inv_std = 1.0 / np.sqrt(var + eps)
     z_hat = centered * inv_std                           # (3)
     y = gamma * z_hat + beta                             # (4)
@@ -63,7 +64,8 @@ def inference(z, gamma, beta, running_mean, running_var, eps=EPS):
     Each column is transformed on its own, so the answer for one example does not depend on
     which other examples share its batch.
     """
-    return gamma * (z - running_mean) / np.sqrt(running_var + eps) + beta
+    scale = gamma / np.sqrt(running_var + eps)      # γ (z − μ_run)/√(σ²_run + ε) + β, as one
+    return scale * z + (beta - scale * running_mean)   # scale and one shift per unit
 
 
 def backward(grad_y, cache):
@@ -74,10 +76,11 @@ def backward(grad_y, cache):
     grad_gamma = np.sum(grad_y * cache.z_hat, axis=1, keepdims=True)      # [A]
     grad_beta = np.sum(grad_y, axis=1, keepdims=True)                    # [B]
     grad_z_hat = grad_y * cache.gamma                                     # (5)
+    m = grad_y.shape[1]
     grad_z = cache.inv_std * (grad_z_hat                                  # [C]
-                              - grad_z_hat.mean(axis=1, keepdims=True)
-                              - cache.z_hat * np.mean(grad_z_hat * cache.z_hat, axis=1,
-                                                      keepdims=True))
+                              - grad_z_hat.sum(axis=1, keepdims=True) / m
+                              - cache.z_hat * (grad_z_hat * cache.z_hat).sum(axis=1,
+                                                                        keepdims=True) / m)
     return grad_z, grad_gamma, grad_beta
 
 

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._checks import labels, matrix
 from .network import MLP
@@ -96,6 +96,17 @@ class History:
         return None
 
 
+_threadpools = []
+
+
+def _one_blas_thread():
+    """A context with one BLAS thread. The controller (which scans the loaded libraries, a few
+    ms) is made once and reused."""
+    if not _threadpools:
+        _threadpools.append(ThreadpoolController())
+    return _threadpools[0].limit(limits=1, user_api="blas")
+
+
 def _count(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"Invalid {name}: {value!r}; expected an integer > 0")
@@ -156,7 +167,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     # A diverging run overflows on purpose; it is caught below by the finiteness checks.
     # The matrices are small: one BLAS thread is faster than several fighting over the cores.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
-            threadpool_limits(1, user_api="blas"):
+            _one_blas_thread():
         for epoch in range(1, epochs + 1):
             if lr_schedule == "linear":
                 optimizer.lr = lr0 * (1.0 - (epoch - 1) / epochs)

@@ -1,0 +1,215 @@
+"""Time to 97 % validation accuracy on the digits: course_lib against scikit-learn and PyTorch.
+
+Same task for every library: the stratified digits split (1500 train, 297 validation), the same
+network, the same optimizer settings, mini-batches of the same size reshuffled every epoch, no
+weight decay. After every epoch the validation accuracy is measured; the clock (wall time from
+building the model to that measurement, all included) stops at the first epoch with ≥ 97 %.
+Medians over several seeds (the seed sets the initial weights and the batch order).
+
+Rows:
+  plain      64-64-32-10, ReLU, softmax + cross-entropy, SGD lr 0.1 momentum 0.9, batch 64,
+             constant learning rate: course_lib.train, scikit-learn's MLPClassifier (one
+             partial_fit per epoch; it has no BatchNorm, hence this row) and PyTorch.
+  batchnorm  the course's default network (BatchNorm in the hidden layers) with the same
+             optimizer: course_lib against PyTorch (BatchNorm1d).
+Peers are measured as shipped and with one BLAS/intra-op thread; the faster is kept, so the
+ratios are conservative. PyTorch is optional (not a dependency of the course): without it its
+rows are skipped with a message. Also measured: the retrain of notebook 11's training widget
+with its default settings (goal ≤ 100 ms), training only and with the redraw.
+
+Targets: course_lib ≤ 1/3 of PyTorch's time and ≤ 1/20 of scikit-learn's.
+Run:  .venv/bin/python benchmarks/bench_time_to_accuracy.py [--seeds 5]
+(any Python with course_lib importable from the repository root; torch if you want its rows).
+"""
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # the repository's course_lib
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import course_lib  # noqa: E402
+from course_lib import MLP, SGD, digits_split, train  # noqa: E402
+from course_lib.training import DEFAULTS  # noqa: E402
+
+TARGET = 0.97
+SIZES = DEFAULTS["sizes"]
+LR, MOMENTUM, BATCH = 0.1, 0.9, 64
+
+
+def time_course_lib(split, seed, batch_norm, max_epochs):
+    start = time.perf_counter()
+    net = MLP(SIZES, activation="relu", batch_norm=batch_norm, seed=seed)
+    h = train(net, SGD(LR, momentum=MOMENTUM), split.X_train, split.y_train, split.X_val,
+              split.y_val, epochs=max_epochs, batch_size=BATCH, seed=seed, progress=False,
+              lr_schedule="constant", callback=lambda h: h.val_accuracy[-1] >= TARGET)
+    elapsed = time.perf_counter() - start
+    reached = bool(h.val_accuracy) and h.val_accuracy[-1] >= TARGET
+    return (elapsed, h.epoch[-1]) if reached else (float("inf"), max_epochs)
+
+
+def time_sklearn(split, seed, max_epochs):
+    from sklearn.neural_network import MLPClassifier
+    Xt, Xv = np.ascontiguousarray(split.X_train.T), np.ascontiguousarray(split.X_val.T)
+    classes = np.arange(10)
+    start = time.perf_counter()
+    clf = MLPClassifier(hidden_layer_sizes=tuple(SIZES[1:-1]), activation="relu", solver="sgd",
+                        learning_rate="constant", learning_rate_init=LR, momentum=MOMENTUM,
+                        nesterovs_momentum=False, batch_size=BATCH, alpha=0.0, shuffle=True,
+                        random_state=seed)
+    for epoch in range(1, max_epochs + 1):
+        clf.partial_fit(Xt, split.y_train, classes=classes)
+        if clf.score(Xv, split.y_val) >= TARGET:
+            return time.perf_counter() - start, epoch
+    return float("inf"), max_epochs
+
+
+def time_torch(split, seed, batch_norm, max_epochs):
+    import torch
+    from torch import nn
+    torch.manual_seed(seed)
+    start = time.perf_counter()
+    Xt = torch.as_tensor(split.X_train.T, dtype=torch.float32)
+    yt = torch.as_tensor(split.y_train)
+    Xv = torch.as_tensor(split.X_val.T, dtype=torch.float32)
+    yv = torch.as_tensor(split.y_val)
+    layers = []
+    for n_in, n_out in zip(SIZES[:-2], SIZES[1:-1]):
+        layers += [nn.Linear(n_in, n_out)] + ([nn.BatchNorm1d(n_out)] if batch_norm else []) \
+            + [nn.ReLU()]
+    model = nn.Sequential(*layers, nn.Linear(SIZES[-2], SIZES[-1]))
+    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+    loss_fn = nn.CrossEntropyLoss()
+    gen = torch.Generator().manual_seed(seed)
+    m = Xt.shape[0]
+    for epoch in range(1, max_epochs + 1):
+        model.train()
+        order = torch.randperm(m, generator=gen)
+        for i in range(0, m, BATCH):
+            idx = order[i:i + BATCH]
+            opt.zero_grad()
+            loss_fn(model(Xt[idx]), yt[idx]).backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            acc = (model(Xv).argmax(dim=1) == yv).float().mean().item()
+        if acc >= TARGET:
+            return time.perf_counter() - start, epoch
+    return float("inf"), max_epochs
+
+
+def measure_all(configs, seeds):
+    """{name: (median time, median epochs, median time per epoch)}. The configurations take
+    turns seed by seed, so that a change in the machine's load hits all of them alike."""
+    runs = {name: [] for name in configs}
+    for seed in seeds:
+        for name, fn in configs.items():
+            runs[name].append(fn(seed))
+    return {name: (statistics.median(t for t, _ in r), statistics.median(e for _, e in r),
+                   statistics.median(t / e for t, e in r))
+            for name, r in runs.items()}
+
+
+def widget_times(repeats=7):
+    from course_lib.widgets.training import WIDGET_DEFAULTS, training_widget
+    w = training_widget()
+    retrain, update = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        w.retrain()
+        retrain.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        w.update()
+        update.append(time.perf_counter() - t)
+    return statistics.median(retrain), statistics.median(update), WIDGET_DEFAULTS, w.summary()
+
+
+def fmt(seconds):
+    return "not reached" if not np.isfinite(seconds) else f"{1e3 * seconds:,.0f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--max-epochs", type=int, default=60)
+    args = parser.parse_args()
+    seeds, E = range(args.seeds), args.max_epochs
+    split = digits_split("stratified")
+    warnings.simplefilter("ignore")    # scikit-learn's partial_fit convergence notes
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed: its rows are skipped (pip install torch to add them).")
+
+    import sklearn
+    versions = (f"numpy {np.__version__}, scikit-learn {sklearn.__version__}"
+                + (f", torch {torch.__version__}" if torch else "")
+                + f"; Python {platform.python_version()}, {os.cpu_count()} CPU cores")
+    print(f"Time to {100 * TARGET:.0f} % validation accuracy, median over {args.seeds} seeds "
+          f"({versions})\n")
+
+    rows = []
+    for arch, bn in (("plain", False), ("batchnorm", True)):
+        configs = {("course_lib", ""): lambda s, bn=bn: time_course_lib(split, s, bn, E)}
+        if not bn:
+            configs["scikit-learn", "as shipped"] = lambda s: time_sklearn(split, s, E)
+
+            def sk_one(s):
+                with threadpool_limits(1):
+                    return time_sklearn(split, s, E)
+            configs["scikit-learn", "1 thread"] = sk_one
+        if torch is not None:
+            threads = torch.get_num_threads()
+
+            def th(n, bn=bn):
+                def run(s):
+                    torch.set_num_threads(n)
+                    try:
+                        return time_torch(split, s, bn, E)
+                    finally:
+                        torch.set_num_threads(threads)
+                return run
+            configs["PyTorch (CPU)", f"{threads} threads"] = th(threads)
+            configs["PyTorch (CPU)", "1 thread"] = th(1)
+        results = measure_all(configs, seeds)
+        ours = results["course_lib", ""]
+        rows.append((arch, "course_lib", "", ours, None))
+        for peer in dict.fromkeys(name for name, _ in configs if name != "course_lib"):
+            best = min((k for k in results if k[0] == peer), key=lambda k: results[k][0])
+            rows.append((arch, peer, best[1], results[best], ours[0] / results[best][0]))
+
+    print("| network | library | setting (fastest) | median time to 97 % | median epochs "
+          "| median time per epoch | course_lib / peer (time to 97 %) |")
+    print("|---|---|---|---|---|---|---|")
+    for arch, name, setting, (t, e, per), ratio in rows:
+        r = "" if ratio is None else f"{ratio:.2f}"
+        print(f"| {arch} | {name} | {setting} | {fmt(t)} | {e:g} | {fmt(per)} | {r} |")
+
+    retrain, update, settings, summary = widget_times()
+    print(f"\nTraining widget (notebook 11), default settings {settings}:")
+    print(f"  retrain (training only): median {1e3 * retrain:.0f} ms   (goal ≤ 100 ms)")
+    print(f"  retrain + redraw (static PNG fallback): median {1e3 * update:.0f} ms")
+    print(f"  {summary}")
+
+    print("\nTargets: course_lib ≤ 1/3 of PyTorch's time (ratio ≤ 0.33) and ≤ 1/20 of "
+          "scikit-learn's (ratio ≤ 0.05).")
+    for arch, name, setting, _, ratio in rows:
+        if ratio is not None:
+            goal = 1 / 3 if name.startswith("PyTorch") else 1 / 20
+            verdict = "met" if ratio <= goal else "NOT met"
+            print(f"  {arch}, {name}: ratio {ratio:.2f} → target {verdict}")
+    print(f"  widget retrain {1e3 * retrain:.0f} ms → goal {'met' if retrain <= 0.1 else 'NOT met'}")
+    print(f"\n(course_lib {course_lib.__version__})")
+
+
+if __name__ == "__main__":
+    main()
