@@ -91,7 +91,9 @@ class MomentumExplorer(FigureWidget):
         self.loss_title = ax_loss.title
         fig.tight_layout()
         self.ax, self.ax_loss = ax, ax_loss
-        self.blitter = Blitter(fig, [self.path, self.loss, self.title, self.loss_title])
+        self.blitter = Blitter(fig, [self.path, self.loss],
+                               {self.title: "path θₖ on the bowl (settings: see above)",
+                                self.loss_title: "loss gap (log scale)"})
         self.surface, self._kappa_drawn = None, None
         controls = [W.HBox([self.lr, self.momentum]), W.HBox([self.condition, self.nesterov]),
                     preset_buttons(self.presets, self.apply, "momentum-preset")]
