@@ -141,8 +141,8 @@ class TrainingWidget(FigureWidget):
                      seed=self.seed, progress=False, callback=self._on_epoch)
 
     def _on_epoch(self, history):
-        self._set_curves(history)
         if time.perf_counter() - self._last_draw > 0.3:   # long runs: show progress live
+            self._set_curves(history)
             self.redraw()
             self._last_draw = time.perf_counter()
 
