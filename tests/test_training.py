@@ -140,3 +140,10 @@ def test_callback_returning_true_stops_early(split):
     history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
                     epochs=10, progress=False, callback=lambda h: h.epoch[-1] == 2)
     assert history.epoch == [1, 2] and not history.diverged
+
+
+def test_default_setup_refuses_unknown_settings():
+    with pytest.raises(ValueError, match="'epochs'"):
+        default_setup(epochs=3)
+    net, opt = default_setup(seed=2, lr=0.05, batch_norm=False)
+    assert not net.bn_layers and opt.lr == 0.05
