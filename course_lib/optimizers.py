@@ -171,31 +171,4 @@ class Adam(Optimizer):
         theta -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-class SeedAdam(Adam):
-    """The source article's Adam, kept only to show its error: it divides by (1 − β₁) and
-    (1 − β₂), constants, instead of (1 − β₁ᵗ) and (1 − β₂ᵗ):
-
-        m̂ = m / (1 − β₁),   v̂ = v / (1 − β₂)      (WRONG for t > 1)
-
-    Right at t = 1; with a constant gradient its step is (1 − β₁ᵗ)/(1 − β₁) ÷ √((1 − β₂ᵗ)/(1 − β₂))
-    times Adam's: about 2.06× at t = 10, tending to √(1 − β₂)/(1 − β₁) ≈ 0.32× late in training.
-    """
-
-    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8):
-        super().__init__(lr, betas, eps, bias_correction=False)
-
-    def hyperparameters(self):
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps}
-
-    def _update(self, name, theta, g, state):
-        beta1, beta2 = self.betas
-        m = state.setdefault("m", np.zeros_like(theta))
-        v = state.setdefault("v", np.zeros_like(theta))
-        m *= beta1
-        m += (1.0 - beta1) * g
-        v *= beta2
-        v += (1.0 - beta2) * g * g
-        theta -= self.lr * (m / (1.0 - beta1)) / (np.sqrt(v / (1.0 - beta2)) + self.eps)
-
-
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}
