@@ -35,7 +35,7 @@ class Optimizer:
             if g.shape != theta.shape:
                 raise ValueError(f"gradient for {name!r} has shape {g.shape}; "
                                  f"expected {theta.shape} like the parameter")
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(g).all():
                 raise ValueError(f"gradient for {name!r} contains NaN or inf at step {self.t + 1}; "
                                  "expected finite numbers (has the run diverged?)")
         self.t += 1
@@ -103,7 +103,9 @@ class AdaGrad(Optimizer):
         return {"lr": self.lr, "eps": self.eps}
 
     def _update(self, name, theta, g, state):
-        G = state.setdefault("sum", np.zeros_like(theta))
+        if "sum" not in state:
+            state["sum"] = np.zeros_like(theta)
+        G = state["sum"]
         G += g * g
         theta -= self.lr * g / (np.sqrt(G) + self.eps)
 
@@ -125,7 +127,9 @@ class RMSprop(Optimizer):
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps}
 
     def _update(self, name, theta, g, state):
-        v = state.setdefault("square_avg", np.zeros_like(theta))
+        if "square_avg" not in state:
+            state["square_avg"] = np.zeros_like(theta)
+        v = state["square_avg"]
         v *= self.alpha
         v += (1.0 - self.alpha) * g * g
         theta -= self.lr * g / (np.sqrt(v) + self.eps)
@@ -158,8 +162,9 @@ class Adam(Optimizer):
 
     def _update(self, name, theta, g, state):
         beta1, beta2 = self.betas
-        m = state.setdefault("m", np.zeros_like(theta))
-        v = state.setdefault("v", np.zeros_like(theta))
+        if "m" not in state:
+            state["m"], state["v"] = np.zeros_like(theta), np.zeros_like(theta)
+        m, v = state["m"], state["v"]
         m *= beta1
         m += (1.0 - beta1) * g
         v *= beta2

@@ -10,6 +10,7 @@ plus f'' so that the smoothness constant L = max |f''| is computed, never typed 
     run = descend(s, SGD(lr=0.9, momentum=0.5), s.start, steps=200)
     run.diverged_at, run.converged_at, run.path       # (steps + 1, 2) or shorter if it diverged
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -259,22 +260,22 @@ def descend(function, opt, x0, steps, tol=1e-8, blowup=1e6):
     limit = blowup * max(losses[0] - function.f_min, 1.0)
     diverged_at = None
     converged_at = 0 if losses[0] - function.f_min <= tol else None
-    params = {"p": p}
+    params, f_min = {"p": p}, function.f_min
     n = steps
     with np.errstate(over="ignore", invalid="ignore"):  # overflow here is the lesson
         for k in range(1, steps + 1):
             g = function.grad(p)
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(g).all():
                 diverged_at, n = k, k - 1
                 break
             opt.step(params, {"p": g})
+            # f is a polynomial or smooth function of p: a NaN or inf in p makes f NaN or inf
             loss = function.value(p)
-            if not (np.all(np.isfinite(p)) and np.isfinite(loss)
-                    and loss - function.f_min <= limit):
+            if not (math.isfinite(loss) and loss - f_min <= limit):
                 diverged_at, n = k, k - 1
                 break
             path[k], losses[k] = p, loss
-            if converged_at is None and loss - function.f_min <= tol:
+            if converged_at is None and loss - f_min <= tol:
                 converged_at = k
     path, losses = path[:n + 1], losses[:n + 1]
     return Run(path, losses, losses - function.f_min, steps, diverged_at, converged_at, tol)
