@@ -55,9 +55,9 @@ def test_training_sliders_retrain_and_redraw(page, lab):
     page.wait_for_timeout(1500)   # the first full frame
 
     start = status.text_content()
-    assert start.startswith("SGD, learning rate 0.1, momentum 0.90, batch size 64, 5 epochs")
+    assert start.startswith("SGD, learning rate 0.2, momentum 0.90, batch size 128, 5 epochs")
     assert "validation accuracy" in accuracy.text_content()
-    assert float(readout(lr_slider)) == 0.1 and readout(momentum_slider) == "0.90"
+    assert float(readout(lr_slider)) == 0.2 and readout(momentum_slider) == "0.90"
 
     # Learning rate: drag to a tenth of its (logarithmic) track, about 0.003, and release.
     pixels, acc = canvas_pixels(page), accuracy.text_content()
