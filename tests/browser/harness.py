@@ -121,8 +121,15 @@ def open_notebook(page, lab, name, timeout=120_000):
 
 
 def run_all_cells(page, timeout=300_000):
-    """Run every cell of the current notebook and wait until all have finished."""
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    """Run every cell of the current notebook and wait until all have finished.
+
+    The stored outputs (and execution counts) are cleared first, so that the wait is for this
+    run and not satisfied at once by the counts saved in the file.
+    """
+    page.evaluate("""async () => {
+        await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
+        await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
     wait_until_idle(page, timeout)
 
 

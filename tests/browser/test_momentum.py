@@ -74,11 +74,6 @@ def drag(page, slider, fraction):
 
 def test_momentum_sliders_drive_the_figure(page, lab):
     open_notebook(page, lab, "02_momentum.ipynb")
-    # the stored notebook has execution counts and outputs: clear them first, so that
-    # run_all_cells waits for this run (it waits until every cell has an execution count)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.content.widgets
-        .every(c => c.model.type !== 'code' || c.model.executionCount === null)""")
     run_all_cells(page)
     assert error_outputs(page) == []
 
