@@ -9,7 +9,8 @@ only orders the examples and keeps the score. A run whose cost blows up is stopp
 ("diverged at epoch k"): that is a lesson about the learning rate, not a crash.
 
 When is a run "diverged"? When a mini-batch's cost is no longer finite, or when it exceeds
-DIVERGENCE_FACTOR times the cost before training. The second rule is needed because softmax
+DIVERGENCE_FACTOR times the cost before training (or than 1, if that cost was smaller: a network
+that is already trained may start near 0). The second rule is needed because softmax
 with cross-entropy rarely overflows: computed from z by log-sum-exp, the cost of a network
 whose weights have exploded is huge but finite (a confident wrong answer costs |z| nats), and
 the output error a − y stays bounded, so such a run drifts instead of producing NaN.
@@ -86,7 +87,7 @@ class History:
         if self.diverged:
             return (f"diverged at epoch {self.diverged_at}: the cost became infinite or more "
                     f"than {DIVERGENCE_FACTOR:g} times its starting value "
-                    f"{self.initial_cost:.3g} (the learning rate is too large)")
+                    f"{max(self.initial_cost, 1.0):.3g} (the learning rate is too large)")
         if not self.epoch:
             return "not trained"
         return (f"epoch {self.epoch[-1]}: cost {self.cost[-1]:.4f}, train accuracy "
@@ -144,7 +145,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     `callback(history)`: called after every epoch (e.g. to redraw live curves); if it
     returns True, training stops there (early stopping).
     Bad inputs raise ValueError. If a mini-batch's cost is not finite or exceeds
-    DIVERGENCE_FACTOR × the starting cost, the run stops: history.diverged_at = k and
+    DIVERGENCE_FACTOR × max(starting cost, 1), the run stops: history.diverged_at = k and
     history.message says "diverged at epoch k".
     """
     if not isinstance(net, MLP):
@@ -161,13 +162,30 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
         raise ValueError(f"callback must be callable; got {callback!r}")
     Y_train = np.eye(net.sizes[-1], dtype=X_train.dtype)[:, y_train]
     rng = np.random.default_rng(seed)
-    m = X_train.shape[1]
     history = History()
     bar = None
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=True)
     lr0 = optimizer.lr
+    try:
+        _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size,
+              rng, lr_schedule, lr0, history, bar, callback)
+    finally:
+        optimizer.lr = lr0
+        if bar is not None:
+            bar.close()
+    if bar is not None and history.diverged:
+        print(history.message)
+    if history.diverged and callback is not None:
+        callback(history)
+    return history
+
+
+def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size, rng,
+          lr_schedule, lr0, history, bar, callback):
+    """The epochs of `train`, recorded in `history`."""
+    m = X_train.shape[1]
     start = time.perf_counter()
     # A diverging run overflows on purpose; it is caught below by the finiteness checks.
     # The matrices are small: one BLAS thread is faster than several fighting over the cores.
@@ -183,7 +201,8 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
                 C, grads = net._backprop(X_train[:, cols], Y_train[:, cols], update_stats=True)
                 if history.initial_cost is None:
                     history.initial_cost = C
-                if not np.isfinite(C) or C > DIVERGENCE_FACTOR * history.initial_cost:
+                    limit = DIVERGENCE_FACTOR * max(C, 1.0)
+                if not np.isfinite(C) or C > limit:
                     ok = False
                     break
                 try:
@@ -211,11 +230,3 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
                 bar.update(1)
             if callback is not None and callback(history) is True:
                 break
-    optimizer.lr = lr0
-    if bar is not None:
-        bar.close()
-        if history.diverged:
-            print(history.message)
-    if history.diverged and callback is not None:
-        callback(history)
-    return history

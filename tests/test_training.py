@@ -147,3 +147,23 @@ def test_default_setup_refuses_unknown_settings():
         default_setup(epochs=3)
     net, opt = default_setup(seed=2, lr=0.05, batch_norm=False)
     assert not net.bn_layers and opt.lr == 0.05
+
+
+def test_continuing_a_trained_network_is_not_called_diverged(split):
+    net, optimizer = default_setup(seed=0)
+    args = (split.X_train, split.Y_train, split.X_val, split.Y_val)
+    train(net, optimizer, *args, epochs=5, progress=False)
+    again = train(net, optimizer, *args, epochs=3, progress=False)   # starts with a tiny cost
+    assert not again.diverged and again.initial_cost < 0.1
+
+
+def test_lr_is_restored_when_a_callback_fails(split):
+    net, optimizer = default_setup(seed=0)
+
+    def boom(history):        # in epoch 2 the linear schedule has lowered the lr to 0.075
+        if history.epoch[-1] == 2:
+            raise KeyError("from the callback")
+    with pytest.raises(KeyError):
+        train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val, epochs=4,
+              progress=False, callback=boom)
+    assert optimizer.lr == 0.1
