@@ -27,8 +27,9 @@ from .network import MLP
 from .optimizers import SGD
 
 # The course's defaults for the digits, chosen by trying a few: 15 epochs with the learning
-# rate decaying linearly (the last epochs' small steps settle the noise) reach ≥ 98 %
-# validation accuracy on the stratified split (an RBF SVM gets 98.7 % there) in well under a
+# rate decaying linearly (when chosen, seeds 0–4 ended at 291–293 of 297 validation images with
+# it, 289–292 with a constant learning rate) reach ≥ 98 %
+# validation accuracy on the stratified split (an RBF SVM gets 98.7–99.0 % there) in under a
 # second. tests/test_training.py and notebook 11 check it.
 DEFAULTS = {
     "sizes": [64, 64, 32, 10],
