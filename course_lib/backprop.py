@@ -7,7 +7,6 @@ A batch of m examples is stacked as columns, so zˡ, aˡ and δˡ have shape (n�
 δˡ = ∂Cₓ/∂zˡ is the error of each example x (one column each); BP3 and BP4 average over the
 batch, because the cost C is the mean of the per-example costs Cₓ.
 """
-import numpy as np
 
 from . import batchnorm
 

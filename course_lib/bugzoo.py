@@ -21,13 +21,13 @@ from . import activations as _activations
 from . import costs as _costs
 from ._checks import positive
 from .data import load_digits
-from .gradcheck import gradient_check
+from .gradcheck import Verdict, gradient_check, relative_error
 from .network import one_hot
 from .optimizers import SGD, Adam
 
 
-@dataclass
-class StepCheck:
+@dataclass(repr=False)
+class StepCheck(Verdict):
     """The outcome of a first-steps test: measured vs hand-computed updates.
 
     measured, expected: arrays of the same shape; rel_error = ‖measured − expected‖ /
@@ -39,21 +39,11 @@ class StepCheck:
     rel_error: float
     tol: float
 
-    @property
-    def passed(self):
-        return self.rel_error <= self.tol
-
-    def __repr__(self):
-        verdict = "PASS" if self.passed else "FAIL"
-        return f"StepCheck({verdict}: relative error {self.rel_error:.2e}, tolerance {self.tol:.0e})"
-
 
 def _step_check(measured, expected, tol):
     measured = np.asarray(measured, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
-    denom = max(np.linalg.norm(measured) + np.linalg.norm(expected), 1e-300)
-    return StepCheck(measured, expected, float(np.linalg.norm(measured - expected) / denom),
-                     positive(tol, "tol"))
+    return StepCheck(measured, expected, relative_error(measured, expected), positive(tol, "tol"))
 
 
 # -- 1. Adam without the step count ------------------------------------------------------------

@@ -41,14 +41,8 @@ def relative_error(analytic, numeric):
     return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
 
 
-@dataclass
-class GradCheck:
-    """The outcome of `gradient_check`."""
-
-    analytic: np.ndarray
-    numeric: np.ndarray
-    rel_error: float
-    tol: float
+class Verdict:
+    """A check's outcome from its `rel_error` and `tol`: `passed`, and a one-line repr."""
 
     @property
     def passed(self):
@@ -56,7 +50,18 @@ class GradCheck:
 
     def __repr__(self):
         verdict = "PASS" if self.passed else "FAIL"
-        return f"GradCheck({verdict}: relative error {self.rel_error:.2e}, tolerance {self.tol:.0e})"
+        return (f"{type(self).__name__}({verdict}: relative error {self.rel_error:.2e}, "
+                f"tolerance {self.tol:.0e})")
+
+
+@dataclass(repr=False)
+class GradCheck(Verdict):
+    """The outcome of `gradient_check`."""
+
+    analytic: np.ndarray
+    numeric: np.ndarray
+    rel_error: float
+    tol: float
 
 
 def gradient_check(f, x, grad, h=1e-5, tol=1e-7):

@@ -166,3 +166,28 @@ def wait_for_text_change(locator, old, timeout=30_000):
             return text
         time.sleep(0.02)
     raise AssertionError(f"text did not change from {old!r} within {timeout} ms")
+
+
+def drag(page, slider, fraction):
+    """Drag an ipywidgets slider's handle with the mouse to `fraction` of its track (values
+    outside [0, 1] go past the ends), then release."""
+    handle = slider.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    track = slider.locator(".noUi-target").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + fraction * track["width"], y, steps=10)
+    page.mouse.up()
+
+
+def wait_for_new_picture(locator, old, timeout=30.0):
+    """Screenshots of `locator` until one differs from `old` (PNG bytes); return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shot = locator.screenshot()
+        if shot != old:
+            return shot
+        time.sleep(0.2)
+    raise AssertionError(f"the figure did not change within {timeout} s")

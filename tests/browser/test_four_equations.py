@@ -1,23 +1,10 @@
 """06_four_equations in a real JupyterLab: run all cells, move the saturation slider with the
 keyboard, and check that the figure is redrawn and the numbers shown are the library's for the
 new weight scale."""
-import time
-
 from course_lib.inspector import saturation
 from course_lib.widgets.backprop_inspect import status_text
 
-from .harness import error_outputs, open_notebook, run_all_cells, wait_for_text_change
-
-
-def wait_for_new_picture(locator, old, timeout=30.0):
-    """Screenshots of `locator` until one differs from `old` (bytes); return it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shot = locator.screenshot()
-        if shot != old:
-            return shot
-        time.sleep(0.2)
-    raise AssertionError(f"the figure did not change within {timeout} s")
+from .harness import (error_outputs, open_notebook, run_all_cells, wait_for_new_picture, wait_for_text_change)
 
 
 def test_saturation_slider_redraws_figure_and_numbers(page, lab):

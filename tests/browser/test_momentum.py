@@ -5,7 +5,7 @@ the sliders. The keypress-to-redraw time is measured in the page and its median 
 import re
 import statistics
 
-from .harness import error_outputs, open_notebook, run_all_cells, wait_for_text_change
+from .harness import (drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change)
 
 READOUT = re.compile(r"η = (\d+\.\d\d), β = (\d+\.\d\d)")
 
@@ -58,18 +58,6 @@ def wait_for_readout(page, status, lr, beta, timeout=20_000):
             return s && s.textContent.includes(`η = ${lr}, β = ${beta}`);
         }""", arg=[f"{lr:.2f}", f"{beta:.2f}"], timeout=timeout)
     assert readout(status) == (round(lr, 2), round(beta, 2))
-
-
-def drag(page, slider, fraction):
-    """Drag the slider's handle to `fraction` of its track with the mouse."""
-    handle = slider.locator(".noUi-handle")
-    box = handle.bounding_box()
-    track = slider.locator(".noUi-target").bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(track["x"] + fraction * track["width"], y, steps=10)
-    page.mouse.up()
 
 
 def test_momentum_sliders_drive_the_figure(page, lab):

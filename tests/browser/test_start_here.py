@@ -2,7 +2,7 @@
 and check that the kernel's answer follows the slider."""
 import re
 
-from .harness import error_outputs, open_notebook, run_all_cells, wait_for_text_change
+from .harness import drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change
 
 
 def slider_value(page, slider):
@@ -34,12 +34,7 @@ def test_start_here_slider_drives_the_kernel(page, lab):
     assert result.inner_text() == f"the kernel says: x² = {x}² = {x * x}"
 
     # Mouse: drag the handle to the far left of the track (x = 0).
-    box = handle.bounding_box()
-    track = slider.locator(".noUi-target").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(track["x"] - 20, box["y"] + box["height"] / 2, steps=8)
-    page.mouse.up()
+    drag(page, slider, -0.1)
     text = wait_for_text_change(result, text)
     page.wait_for_function(
         "() => document.querySelector('.alive-result').textContent.endsWith('= 0')", timeout=10_000)

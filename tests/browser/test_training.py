@@ -1,22 +1,9 @@
 """11_training_on_digits in a real JupyterLab: run all cells; release the learning-rate and the
 momentum sliders; the network is retrained, the curves' pixels change and the texts follow the
 sliders (settings in the status line, a new accuracy)."""
-from .harness import error_outputs, open_notebook, run_all_cells, wait_for_text_change
+from .harness import (drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change)
 
 CANVAS = ".training-widget .training-figure canvas"
-
-
-def drag(page, slider, fraction):
-    """Drag the slider's handle to `fraction` of its track with the mouse, then release."""
-    handle = slider.locator(".noUi-handle")
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    track = slider.locator(".noUi-target").bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(track["x"] + fraction * track["width"], y, steps=10)
-    page.mouse.up()
 
 
 def canvas_pixels(page):
