@@ -5,7 +5,6 @@ Every figure is built once; a control change recomputes with course_lib and move
 artists (set_data, set_positions), then redraws.
 """
 import html
-import io
 
 import contourpy
 import ipywidgets as W
@@ -14,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from ..optimizers import SGD
 from ..surfaces import descend, himmelblau, parabola
-from ._base import FigureWidget, new_figure, quiet_numpy
+from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
 
 REGIMES = ("slow", "good", "oscillating", "divergent")
 
@@ -46,115 +45,9 @@ def classify(run, x_min, tol=1e-3):
     return "slow", f"after {run.steps} steps |x − x*| is still {ratio:.2g} of the start"
 
 
-def _faster_png(canvas):
-    """Send the canvas's frames as PNGs compressed with zlib level 1 instead of 6.
-
-    Encoding the frame is the largest cost of a blit (about half of it); level 1 encodes
-    mostly-unchanged frames about twice as fast for a slightly larger message. This is
-    matplotlib's WebAgg `get_diff_image` with that one change, installed on this canvas only,
-    and only if the canvas has the attributes it relies on.
-    """
-    needed = ("_png_is_old", "_force_full", "_last_buff", "set_image_mode", "get_renderer")
-    if not all(hasattr(canvas, name) for name in needed):
-        return
-
-    def get_diff_image():
-        if not canvas._png_is_old:
-            return None
-        from PIL import Image
-        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-        buff = pixels.view(np.uint32).squeeze(2)
-        if (canvas._force_full or buff.shape != canvas._last_buff.shape
-                or (pixels[:, :, 3] != 255).any()):
-            canvas.set_image_mode("full")
-            output = buff
-        else:
-            canvas.set_image_mode("diff")
-            output = np.where(buff != canvas._last_buff, buff, 0)
-        canvas._last_buff = buff.copy()
-        canvas._force_full = False
-        canvas._png_is_old = False
-        data = output.view(dtype=np.uint8).reshape((*output.shape, 4))
-        with io.BytesIO() as png:
-            Image.fromarray(data).save(png, format="png", compress_level=1)
-            return png.getvalue()
-
-    canvas.get_diff_image = get_diff_image
-
-
-class Blitter:
-    """Redraw only the artists that move (matplotlib blitting) when the canvas is ipympl's.
-
-    A full draw with those artists hidden gives a background; each update restores it, draws
-    the moving artists on top and sends the changed pixels. The background is captured again
-    when the canvas size changes or after `invalidate()` (call it when axes limits change).
-    Under any other backend `redraw(fallback)` just calls fallback (a full PNG).
-
-    live_labels {text artist: fixed string}: titles whose numbers change at every update are
-    costly to re-render (a third of the time of a blit); while blitting they show the fixed
-    string and the widget's status line (HTML) carries the numbers. Static pictures keep the
-    full titles.
-    """
-
-    def __init__(self, fig, artists, live_labels=None):
-        self.fig, self.artists = fig, list(artists)
-        self.live_labels = dict(live_labels or {})
-        self.live = isinstance(fig.canvas, W.DOMWidget)
-        if self.live:
-            # pyplot asks for a full redraw whenever an artist changes in interactive mode
-            # (the figure's stale callback); this widget draws its own changes, so opt out
-            fig.stale_callback = None
-            _faster_png(fig.canvas)
-        self.background, self.size = None, None
-
-    def invalidate(self):
-        self.background = None
-
-    def _capture(self, canvas):
-        shown = [a.get_visible() for a in self.artists]
-        for a in self.artists:
-            a.set_visible(False)
-        canvas.draw()
-        self.background = canvas.copy_from_bbox(self.fig.bbox)
-        for a, v in zip(self.artists, shown):
-            a.set_visible(v)
-
-    def redraw(self, fallback):
-        canvas = self.fig.canvas
-        # ipympl sets syncing_data_url to False once a browser view has said "initialized";
-        # before that (nbconvert, or the cell still running) there is nobody to send pixels to,
-        # and blitting would store a broken picture in the widget's state
-        if not self.live or getattr(canvas, "syncing_data_url", True):
-            fallback()
-            return
-        for text, label in self.live_labels.items():
-            text.set_text(label)
-        renderer = canvas.get_renderer()
-        size = (renderer.width, renderer.height)
-        if self.background is None or size != self.size:
-            self._capture(canvas)
-            self.size = size
-        else:
-            canvas.restore_region(self.background)
-        for a in self.artists:
-            self.fig.draw_artist(a)
-        canvas.blit(self.fig.bbox)
-
-
 def _snap(value, step):
     """Round to the slider's grid so that a preset value is exactly reachable."""
     return round(round(value / step) * step, 10)
-
-
-def preset_buttons(presets, apply, css):
-    """A row of buttons, one per preset name; clicking calls apply(name)."""
-    buttons = []
-    for name, spec in presets.items():
-        b = W.Button(description=name, tooltip=spec["says"], layout=W.Layout(width="auto"))
-        b.add_class(css)
-        b.on_click(lambda _, name=name: apply(name))
-        buttons.append(b)
-    return W.HBox([W.Label("presets:"), *buttons])
 
 
 class Descent1D(FigureWidget):

@@ -12,8 +12,7 @@ import numpy as np
 
 from ..optimizers import SGD
 from ..surfaces import bowl, descend
-from ._base import FigureWidget, new_figure, quiet_numpy
-from .descent import Blitter, preset_buttons
+from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
 
 TOL = 1e-8  # "converged": f − f* ≤ 1e-8
 

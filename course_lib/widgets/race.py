@@ -12,8 +12,7 @@ import numpy as np
 
 from ..optimizers import SGD, AdaGrad, Adam, RMSprop
 from ..surfaces import bowl, descend, himmelblau, rosenbrock, saddle
-from ._base import FigureWidget, new_figure, quiet_numpy
-from .descent import Blitter, preset_buttons
+from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
 
 RACERS = {  # name: (make(lr), colour)
     "SGD": (lambda lr: SGD(lr=lr), "tab:gray"),
