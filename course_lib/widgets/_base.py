@@ -10,14 +10,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def new_figure(figsize=(7, 4.2), **subplot_kw):
+def new_figure(figsize=(7, 4.2), **figure_kw):
     """A figure that is not shown by itself: the widget decides where it goes.
 
     Under ipympl (%matplotlib widget) fig.canvas is an interactive widget; under any other
-    backend the widget shows a PNG that is refreshed on every redraw.
+    backend the widget shows a PNG that is refreshed on every redraw. The figure is not
+    registered with pyplot, so it lives as long as its widget: re-running a cell many times
+    never piles up figures (nor matplotlib's "more than 20 figures" warning), and pyplot does
+    not ask for redraws of its own.
     """
-    with plt.ioff():
-        fig = plt.figure(figsize=figsize, **subplot_kw)
+    with plt.ioff():  # ipympl would otherwise queue the figure for showing on its own
+        fig = plt.new_figure_manager(0, figsize=figsize, **figure_kw).canvas.figure
     canvas = fig.canvas
     if isinstance(canvas, W.DOMWidget):
         canvas.header_visible = False
