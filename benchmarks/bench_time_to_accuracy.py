@@ -12,8 +12,8 @@ Rows:
              partial_fit per epoch; it has no BatchNorm, hence this row) and PyTorch.
   batchnorm  the course's default network (BatchNorm in the hidden layers) with the same
              optimizer: course_lib against PyTorch (BatchNorm1d).
-Peers are measured as shipped and with one BLAS/intra-op thread; the faster is kept, so the
-ratios are conservative. PyTorch is optional (not a dependency of the course): without it its
+course_lib is measured in float64 and float32, peers as shipped and with one BLAS/intra-op
+thread; each library's fastest setting is the one compared. PyTorch is optional (not a dependency of the course): without it its
 rows are skipped with a message. Also measured: the retrain of notebook 11's training widget
 with its default settings (goal ≤ 100 ms), training only and with the redraw.
 
@@ -45,9 +45,9 @@ SIZES = DEFAULTS["sizes"]
 LR, MOMENTUM, BATCH = 0.1, 0.9, 64
 
 
-def time_course_lib(split, seed, batch_norm, max_epochs):
+def time_course_lib(split, seed, batch_norm, max_epochs, dtype="float64"):
     start = time.perf_counter()
-    net = MLP(SIZES, activation="relu", batch_norm=batch_norm, seed=seed)
+    net = MLP(SIZES, activation="relu", batch_norm=batch_norm, seed=seed, dtype=dtype)
     h = train(net, SGD(LR, momentum=MOMENTUM), split.X_train, split.y_train, split.X_val,
               split.y_val, epochs=max_epochs, batch_size=BATCH, seed=seed, progress=False,
               lr_schedule="constant", callback=lambda h: h.val_accuracy[-1] >= TARGET)
@@ -159,7 +159,8 @@ def main():
 
     rows = []
     for arch, bn in (("plain", False), ("batchnorm", True)):
-        configs = {("course_lib", ""): lambda s, bn=bn: time_course_lib(split, s, bn, E)}
+        configs = {("course_lib", dt): lambda s, bn=bn, dt=dt: time_course_lib(split, s, bn, E, dt)
+                   for dt in ("float64", "float32")}
         if not bn:
             configs["scikit-learn", "as shipped"] = lambda s: time_sklearn(split, s, E)
 
@@ -181,8 +182,10 @@ def main():
             configs["PyTorch (CPU)", f"{threads} threads"] = th(threads)
             configs["PyTorch (CPU)", "1 thread"] = th(1)
         results = measure_all(configs, seeds)
-        ours = results["course_lib", ""]
-        rows.append((arch, "course_lib", "", ours, None))
+        for dt in ("float64", "float32"):
+            rows.append((arch, "course_lib", dt, results["course_lib", dt], None))
+        # every library in its fastest setting, course_lib included
+        ours = min((results["course_lib", dt] for dt in ("float64", "float32")), key=lambda r: r[0])
         for peer in dict.fromkeys(name for name, _ in configs if name != "course_lib"):
             best = min((k for k in results if k[0] == peer), key=lambda k: results[k][0])
             rows.append((arch, peer, best[1], results[best], ours[0] / results[best][0]))

@@ -10,6 +10,12 @@ import numpy as np
 from ._checks import choice
 
 
+def _float(z):
+    """z as a float array: float32 and float64 stay as they are, anything else becomes float64."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
+
+
 class Activation:
     """An element-wise activation: `act(z)` is σ(z), `act.prime(z)` is σ'(z)."""
 
@@ -19,11 +25,11 @@ class Activation:
         self.name, self._f, self._prime = name, f, prime
 
     def __call__(self, z):
-        return self._f(np.asarray(z, dtype=np.float64))
+        return self._f(_float(z))
 
     def prime(self, z):
         """σ'(z), element by element, same shape as z."""
-        return self._prime(np.asarray(z, dtype=np.float64))
+        return self._prime(_float(z))
 
     def backward(self, z, grad_a):
         """∂C/∂z = ∂C/∂a ⊙ σ'(z)."""
@@ -43,7 +49,7 @@ sigmoid = Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoi
 tanh = Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2)
 identity = Activation("identity", lambda z: z.copy(), np.ones_like)
 # ReLU'(0) = 1: any value in [0, 1] is a valid subgradient at the kink.
-relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z >= 0).astype(np.float64))
+relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z >= 0).astype(z.dtype))
 
 
 class LeakyReLU(Activation):
@@ -52,7 +58,7 @@ class LeakyReLU(Activation):
     def __init__(self, slope=0.01):
         self.slope = float(slope)
         super().__init__("leaky_relu", lambda z: np.where(z >= 0, z, self.slope * z),
-                         lambda z: np.where(z >= 0, 1.0, self.slope))
+                         lambda z: np.where(z >= 0, 1.0, self.slope).astype(z.dtype))
 
 
 class ELU(Activation):
@@ -80,19 +86,19 @@ class Softmax:
     elementwise = False
 
     def __call__(self, z):
-        z = np.asarray(z, dtype=np.float64)
+        z = _float(z)
         e = np.exp(z - z.max(axis=0, keepdims=True))  # shift: no overflow, same result
         return e / e.sum(axis=0, keepdims=True)
 
     def log(self, z):
         """log softmax(z) by log-sum-exp, finite even where softmax underflows to 0."""
-        z = np.asarray(z, dtype=np.float64)
+        z = _float(z)
         shifted = z - z.max(axis=0, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
     def jacobian(self, z):
         """The (n, n) matrix ∂a/∂z for one example z of shape (n,) or (n, 1)."""
-        a = self(np.asarray(z, dtype=np.float64).reshape(-1, 1)).ravel()
+        a = self(_float(z).reshape(-1, 1)).ravel()
         return np.diag(a) - np.outer(a, a)
 
     def backward(self, z, grad_a):

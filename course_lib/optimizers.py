@@ -8,6 +8,8 @@ the step count in `opt.t`; `opt.reset()` forgets both. The update rules are thos
 for torch.optim (no weight decay, no dampening), written here in the course's symbols:
 θ parameters, g = ∂C/∂θ, η = lr, t = step number starting at 1.
 """
+import math
+
 import numpy as np
 
 from ._checks import positive, unit_interval
@@ -28,10 +30,11 @@ class Optimizer:
 
     def step(self, params, grads):
         """Apply one update to every array in `params`, in place, using `grads`."""
+        grads_checked = {}
         for name, theta in params.items():
             if name not in grads:
                 raise ValueError(f"no gradient for parameter {name!r}; grads has {sorted(grads)}")
-            g = np.asarray(grads[name])
+            g = grads_checked[name] = np.asarray(grads[name], dtype=theta.dtype)
             if g.shape != theta.shape:
                 raise ValueError(f"gradient for {name!r} has shape {g.shape}; "
                                  f"expected {theta.shape} like the parameter")
@@ -40,8 +43,7 @@ class Optimizer:
                                  "expected finite numbers (has the run diverged?)")
         self.t += 1
         for name, theta in params.items():
-            self._update(name, theta, np.asarray(grads[name], dtype=theta.dtype),
-                         self.state.setdefault(name, {}))
+            self._update(name, theta, grads_checked[name], self.state.setdefault(name, {}))
 
     def _update(self, name, theta, g, state):
         raise NotImplementedError
@@ -169,11 +171,13 @@ class Adam(Optimizer):
         m += (1.0 - beta1) * g
         v *= beta2
         v += (1.0 - beta2) * g * g
-        if self.bias_correction:
-            m_hat, v_hat = m / (1.0 - beta1 ** self.t), v / (1.0 - beta2 ** self.t)
-        else:
-            m_hat, v_hat = m, v
-        theta -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        # m̂ / (√v̂ + ε) with the two corrections folded into scalars, as torch.optim does:
+        # η m̂ / (√v̂ + ε) = (η / c₁) m / (√v / √c₂ + ε),  c₁ = 1 − β₁ᵗ,  c₂ = 1 − β₂ᵗ
+        c1, c2 = (1.0 - beta1 ** self.t, 1.0 - beta2 ** self.t) if self.bias_correction else (1.0, 1.0)
+        denom = np.sqrt(v)
+        denom /= math.sqrt(c2)
+        denom += self.eps
+        theta -= (self.lr / c1) * m / denom
 
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}

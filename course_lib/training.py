@@ -48,14 +48,16 @@ DIVERGENCE_FACTOR = 10.0
 
 def default_setup(seed=0, **overrides):
     """(net, optimizer) with the course's defaults; `overrides` may change sizes, activation,
-    batch_norm, lr and momentum (epochs, batch_size and lr_schedule are train's defaults)."""
-    allowed = ("sizes", "activation", "batch_norm", "lr", "momentum")
+    batch_norm, lr, momentum and dtype (epochs, batch_size and lr_schedule are train's
+    defaults)."""
+    allowed = ("sizes", "activation", "batch_norm", "lr", "momentum", "dtype")
     for key in overrides:
         if key not in allowed:
             raise ValueError(f"Unknown setting {key!r} for default_setup; expected one of "
                              f"{list(allowed)} (epochs, batch_size, lr_schedule go to train)")
     cfg = {**DEFAULTS, **overrides}
-    net = MLP(cfg["sizes"], activation=cfg["activation"], seed=seed, batch_norm=cfg["batch_norm"])
+    net = MLP(cfg["sizes"], activation=cfg["activation"], seed=seed, batch_norm=cfg["batch_norm"],
+              dtype=cfg.get("dtype", "float64"))
     return net, SGD(cfg["lr"], momentum=cfg["momentum"])
 
 

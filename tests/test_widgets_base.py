@@ -32,3 +32,16 @@ def test_alive_check_follows_its_slider():
     check.slider.value = 12
     assert check.text() == "the kernel says: x² = 12² = 144"
     assert "144" in check.result.value
+
+
+def test_png_rgba_round_trips_through_a_standard_decoder():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from course_lib.widgets._base import png_rgba
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, size=(7, 11, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(png_rgba(pixels))))
+    assert decoded.shape == (7, 11, 4) and np.array_equal(decoded, pixels)

@@ -3,6 +3,8 @@ it, redraws that update existing artists (blitting only the moving ones where it
 buttons for teachers, and a static picture for readers without a kernel."""
 import base64
 import io
+import struct
+import zlib
 from contextlib import contextmanager
 
 import ipywidgets as W
@@ -82,13 +84,31 @@ class FigureWidget:
         return bundle
 
 
-def _faster_png(canvas):
-    """Send the canvas's frames as PNGs compressed with zlib level 1 instead of 6.
+def png_rgba(pixels, level=1):
+    """An (h, w, 4) uint8 RGBA array as PNG bytes: every row with filter 0, zlib at `level`.
 
-    Encoding the frame is the largest cost of a blit (about half of it); level 1 encodes
-    mostly-unchanged frames about twice as fast for a slightly larger message. This is
-    matplotlib's WebAgg `get_diff_image` with that one change, installed on this canvas only,
-    and only if the canvas has the attributes it relies on.
+    Pillow tries an adaptive filter on every row, which costs three times as much on a
+    mostly-empty diff frame and gains nothing there.
+    """
+    h, w, _ = pixels.shape
+    rows = np.zeros((h, 1 + 4 * w), np.uint8)   # a leading 0 byte per row: "no filter"
+    rows[:, 1:] = pixels.reshape(h, 4 * w)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8 bits, RGBA, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + chunk(b"IEND", b""))
+
+
+def _faster_png(canvas):
+    """Send the canvas's frames as fast-to-encode PNGs (`png_rgba`) instead of Pillow's.
+
+    Encoding the frame is the largest cost of a blit. This is matplotlib's WebAgg
+    `get_diff_image` with only the encoder changed, installed on this canvas only, and only
+    if the canvas has the attributes it relies on.
     """
     needed = ("_png_is_old", "_force_full", "_last_buff", "set_image_mode", "get_renderer")
     if not all(hasattr(canvas, name) for name in needed):
@@ -97,7 +117,6 @@ def _faster_png(canvas):
     def get_diff_image():
         if not canvas._png_is_old:
             return None
-        from PIL import Image
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
         buff = pixels.view(np.uint32).squeeze(2)
         if (canvas._force_full or buff.shape != canvas._last_buff.shape
@@ -110,10 +129,7 @@ def _faster_png(canvas):
         canvas._last_buff = buff.copy()
         canvas._force_full = False
         canvas._png_is_old = False
-        data = output.view(dtype=np.uint8).reshape((*output.shape, 4))
-        with io.BytesIO() as png:
-            Image.fromarray(data).save(png, format="png", compress_level=1)
-            return png.getvalue()
+        return png_rgba(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
 
     canvas.get_diff_image = get_diff_image
 
