@@ -91,7 +91,8 @@ def png_rgba(pixels, level=1):
     mostly-empty diff frame and gains nothing there.
     """
     h, w, _ = pixels.shape
-    rows = np.zeros((h, 1 + 4 * w), np.uint8)   # a leading 0 byte per row: "no filter"
+    rows = np.empty((h, 1 + 4 * w), np.uint8)
+    rows[:, 0] = 0                               # a leading 0 byte per row: "no filter"
     rows[:, 1:] = pixels.reshape(h, 4 * w)
 
     def chunk(kind, data):
@@ -100,7 +101,7 @@ def png_rgba(pixels, level=1):
 
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8 bits, RGBA, no interlace
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, level)) + chunk(b"IEND", b""))
 
 
 def _faster_png(canvas):
