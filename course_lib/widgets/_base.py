@@ -163,6 +163,14 @@ class Blitter:
     def invalidate(self):
         self.background = None
 
+    def focus(self, artists):
+        """Blit only `artists` from now on; the others are drawn into the background (captured
+        again now). For a widget where one control moves a few of many artists."""
+        artists = list(artists)
+        if artists != self.artists:
+            self.artists = artists
+            self.background = None
+
     def _capture(self, canvas):
         shown = [a.get_visible() for a in self.artists]
         for a in self.artists:

@@ -170,15 +170,17 @@ class OptimizerRace(FigureWidget):
         self.minima.set_data([m[0] for m in s.minima], [m[1] for m in s.minima])
         self.ax.set(xlim=s.xlim, ylim=s.ylim)
         self.title.set_text(f"{self.surface_choice.value}: {s.note}")
+        self.blitter.focus([*self.paths.values(), *self.curves.values()])
         self.blitter.invalidate()
         for name in RACERS:
             self._run(name)
         self._finish()
 
     def update(self, name):
-        """One slider moved: re-run that racer only."""
+        """One slider moved: re-run that racer only, and redraw only its two lines."""
         if self._holding or self.surface is None:
             return
+        self.blitter.focus([self.paths[name], self.curves[name]])
         self._run(name)
         self._finish()
 
