@@ -2,7 +2,6 @@
 with warnings as errors and shows no NaN; the library functions behind them are right."""
 import math
 import re
-import warnings
 
 import matplotlib
 import numpy as np
@@ -24,11 +23,7 @@ def _clean(widget):
     return text
 
 
-@pytest.fixture(autouse=True)
-def strict_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("strict_warnings")
 
 
 @pytest.mark.parametrize("name", FIVE)

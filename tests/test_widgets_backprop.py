@@ -3,7 +3,6 @@ as errors, no NaN in any displayed text, and the figure updated in place."""
 import math
 import os
 import re
-import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -15,11 +14,7 @@ from course_lib.widgets.backprop_inspect import (delta_inspector, neuron_explore
                                                  saturation_explorer, status_text)
 
 
-@pytest.fixture(autouse=True)
-def strict_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("strict_warnings")
 
 
 def assert_clean(text):

@@ -3,11 +3,9 @@ every preset, with warnings as errors and no NaN on screen; each preset's descri
 against the behaviour it produces; the figure updated in place, never re-created."""
 import os
 import re
-import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -20,12 +18,7 @@ from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, optimize
                                      race_run, tuned_lrs)
 
 
-@pytest.fixture(autouse=True)
-def strict_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("strict_warnings")
 
 
 def assert_clean(*texts):

@@ -120,6 +120,14 @@ def open_notebook(page, lab, name, timeout=120_000):
         }""", arg=name, timeout=timeout)
 
 
+def run_notebook(page, lab, name, timeout=300_000):
+    """Open notebooks/<name>, run all its cells in a fresh kernel, and check that no cell wrote
+    an error or a warning."""
+    open_notebook(page, lab, name)
+    run_all_cells(page, timeout)
+    assert error_outputs(page) == [], error_outputs(page)
+
+
 def run_all_cells(page, timeout=300_000):
     """Run every cell of the current notebook and wait until all have finished.
 

@@ -4,13 +4,11 @@ new weight scale."""
 from course_lib.inspector import saturation
 from course_lib.widgets.backprop_inspect import status_text
 
-from .harness import (error_outputs, open_notebook, run_all_cells, wait_for_new_picture, wait_for_text_change)
+from .harness import error_outputs, run_notebook, wait_for_new_picture, wait_for_text_change
 
 
 def test_saturation_slider_redraws_figure_and_numbers(page, lab):
-    open_notebook(page, lab, "06_four_equations.ipynb")
-    run_all_cells(page)
-    assert error_outputs(page) == []
+    run_notebook(page, lab, "06_four_equations.ipynb")
 
     widget = page.locator(".saturation-widget").first
     widget.scroll_into_view_if_needed()

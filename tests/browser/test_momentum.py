@@ -5,7 +5,7 @@ the sliders. The keypress-to-redraw time is measured in the page and its median 
 import re
 import statistics
 
-from .harness import (drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change)
+from .harness import drag, error_outputs, run_notebook, wait_for_text_change
 
 READOUT = re.compile(r"η = (\d+\.\d\d), β = (\d+\.\d\d)")
 
@@ -61,9 +61,7 @@ def wait_for_readout(page, status, lr, beta, timeout=20_000):
 
 
 def test_momentum_sliders_drive_the_figure(page, lab):
-    open_notebook(page, lab, "02_momentum.ipynb")
-    run_all_cells(page)
-    assert error_outputs(page) == []
+    run_notebook(page, lab, "02_momentum.ipynb")
 
     widget = page.locator(".momentum-explorer").first
     widget.wait_for()

@@ -2,7 +2,7 @@
 and check that the kernel's answer follows the slider."""
 import re
 
-from .harness import drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change
+from .harness import drag, run_notebook, wait_for_text_change
 
 
 def slider_value(page, slider):
@@ -10,9 +10,7 @@ def slider_value(page, slider):
 
 
 def test_start_here_slider_drives_the_kernel(page, lab):
-    open_notebook(page, lab, "00_start_here.ipynb")
-    run_all_cells(page)
-    assert error_outputs(page) == []
+    run_notebook(page, lab, "00_start_here.ipynb")
 
     # The live widget (not the stored picture) is on the page, and shows the kernel's answer.
     result = page.locator(".alive-result").first

@@ -1,7 +1,7 @@
 """11_training_on_digits in a real JupyterLab: run all cells; release the learning-rate and the
 momentum sliders; the network is retrained, the curves' pixels change and the texts follow the
 sliders (settings in the status line, a new accuracy)."""
-from .harness import (drag, error_outputs, open_notebook, run_all_cells, wait_for_text_change)
+from .harness import drag, error_outputs, run_notebook, wait_for_text_change
 
 CANVAS = ".training-widget .training-figure canvas"
 
@@ -23,13 +23,7 @@ def settle(page, status, before):
 
 
 def test_training_sliders_retrain_and_redraw(page, lab):
-    open_notebook(page, lab, "11_training_on_digits.ipynb")
-    # clear the stored outputs so that run_all_cells waits for this run
-    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.content.widgets
-        .every(c => c.model.type !== 'code' || c.model.executionCount === null)""")
-    run_all_cells(page, timeout=600_000)
-    assert error_outputs(page) == []
+    run_notebook(page, lab, "11_training_on_digits.ipynb", timeout=600_000)
 
     widget = page.locator(".training-widget").first
     widget.wait_for()
