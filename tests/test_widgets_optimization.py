@@ -11,7 +11,8 @@ import pytest
 
 from course_lib.surfaces import bowl, descend, parabola, wavy_bowl
 from course_lib.optimizers import SGD
-from course_lib.widgets.descent import classify, descent_1d, gradient_explorer, level_curve
+from course_lib.widgets.descent import (REGIMES, classify, descent_1d, gradient_explorer,
+                                        level_curve)
 from course_lib.widgets.momentum import (PRESETS, convergence_map, heavy_ball_limit,
                                          momentum_explorer, show_convergence_map)
 from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, optimizer_race,
@@ -51,7 +52,11 @@ def test_descent_1d_extremes_and_presets():
     assert w.fig is fig and artists_of(w) == artists
 
 
-@pytest.mark.parametrize("name", ["slow", "good", "oscillating", "divergent"])
+def test_descent_1d_has_one_preset_per_regime():
+    assert tuple(descent_1d().presets) == REGIMES
+
+
+@pytest.mark.parametrize("name", REGIMES)
 def test_descent_1d_preset_is_what_it_says(name):
     w = descent_1d()
     w.apply(name)

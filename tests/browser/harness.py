@@ -165,15 +165,21 @@ def error_outputs(page):
         "nodes => nodes.map(n => n.textContent)")
 
 
+def poll(read, changed, timeout, what):
+    """Call read() until changed(value) holds; return that value, or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = read()
+        if changed(value):
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"{what} did not change within {timeout} s")
+
+
 def wait_for_text_change(locator, old, timeout=30_000):
     """Wait until the locator's text differs from `old`; return the new text."""
-    deadline = time.monotonic() + timeout / 1000
-    while time.monotonic() < deadline:
-        text = locator.inner_text()
-        if text != old:
-            return text
-        time.sleep(0.02)
-    raise AssertionError(f"text did not change from {old!r} within {timeout} ms")
+    return poll(locator.inner_text, lambda text: text != old, timeout / 1000,
+                f"text {old!r}")
 
 
 def drag(page, slider, fraction):
@@ -192,10 +198,4 @@ def drag(page, slider, fraction):
 
 def wait_for_new_picture(locator, old, timeout=30.0):
     """Screenshots of `locator` until one differs from `old` (PNG bytes); return it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shot = locator.screenshot()
-        if shot != old:
-            return shot
-        time.sleep(0.2)
-    raise AssertionError(f"the figure did not change within {timeout} s")
+    return poll(locator.screenshot, lambda shot: shot != old, timeout, "the figure")
