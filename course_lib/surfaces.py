@@ -265,10 +265,13 @@ def descend(function, opt, x0, steps, tol=1e-8, blowup=1e6):
     with np.errstate(over="ignore", invalid="ignore"):  # overflow here is the lesson
         for k in range(1, steps + 1):
             g = function.grad(p)
-            if not np.isfinite(g).all():
+            try:
+                opt.step(params, {"p": g})   # it refuses a gradient that is NaN or inf
+            except ValueError:
+                if np.isfinite(g).all():
+                    raise
                 diverged_at, n = k, k - 1
                 break
-            opt.step(params, {"p": g})
             # f is a polynomial or smooth function of p: a NaN or inf in p makes f NaN or inf
             loss = function.value(p)
             if not (math.isfinite(loss) and loss - f_min <= limit):

@@ -15,8 +15,9 @@ from course_lib.widgets.descent import (REGIMES, classify, descent_1d, gradient_
                                         level_curve)
 from course_lib.widgets.momentum import (PRESETS, convergence_map, heavy_ball_limit,
                                          momentum_explorer, show_convergence_map)
-from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, optimizer_race,
-                                     race_run, tuned_lrs)
+from course_lib.widgets import race as race_module
+from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, on_grid, optimizer_race,
+                                     race_run, remembered_run, tuned_lrs)
 
 
 pytestmark = pytest.mark.usefixtures("strict_warnings")
@@ -238,6 +239,32 @@ def test_race_every_slider_extreme_on_every_surface():
             w.redraw = draw
             w.redraw()
     assert w.fig is fig and artists_of(w) == artists
+
+
+def test_race_remembers_runs_and_recomputes_none_on_visited_positions(monkeypatch):
+    run = remembered_run("saddle", "Adam", 0.01)
+    fresh = race_run(SURFACES["saddle"](), "Adam", 0.01)
+    assert np.array_equal(run.path, fresh.path) and run.diverged_at == fresh.diverged_at
+    assert remembered_run("saddle", "Adam", 0.01) is run
+    with pytest.raises(ValueError):
+        run.path[0, 0] = 1.0        # shared between callers: read-only
+    w = optimizer_race("Rosenbrock")   # its grid search has run every position
+    calls = []
+    monkeypatch.setattr(race_module, "race_run", lambda *a, **k: calls.append(a))
+    for lr in LR_GRID[::-1]:
+        w.sliders["Adam"].value = lr
+    assert calls == [] and w.runs["Adam"].path.shape[0] > 1
+
+
+def test_race_runs_a_browser_position_with_pythons_value():
+    # a browser computes 10^e itself; one ulp off, the run must still be the grid's own
+    lr = float(LR_GRID[3])
+    off = np.nextafter(lr, 1.0)
+    assert off != lr and on_grid(off) == lr and on_grid(lr) == lr
+    assert on_grid(0.0123) == 0.0123
+    w = optimizer_race("Rosenbrock")
+    w.sliders["SGD"].value = off
+    assert w.runs["SGD"] is remembered_run("Rosenbrock", "SGD", lr)
 
 
 def test_race_presets_run_cleanly():
