@@ -198,10 +198,12 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
             if lr_schedule == "linear":
                 optimizer.lr = lr0 * (1.0 - (epoch - 1) / epochs)
             order = rng.permutation(m)
+            # shuffled once per epoch; each batch is then a slice (a view), not a gather
+            X_epoch, Y_epoch = X_train[:, order], Y_train[:, order]
             total, ok = 0.0, True
             for i in range(0, m, batch_size):
-                cols = order[i:i + batch_size]
-                C, grads = net._backprop(X_train[:, cols], Y_train[:, cols], update_stats=True)
+                X, Y = X_epoch[:, i:i + batch_size], Y_epoch[:, i:i + batch_size]
+                C, grads = net._backprop(X, Y, update_stats=True)
                 if history.initial_cost is None:
                     history.initial_cost = C
                     limit = DIVERGENCE_FACTOR * max(C, 1.0)
@@ -216,7 +218,7 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
                     ok = False
                     break
                 history.steps += 1
-                total += C * cols.size
+                total += C * X.shape[1]
             if ok and not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 ok = False
             if not ok:
