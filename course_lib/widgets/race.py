@@ -91,12 +91,12 @@ def _score(run):
     return float(np.mean(np.log10(np.maximum(run.gap, 1e-300))))
 
 
-@lru_cache(maxsize=None)
 def tuned_lrs(surface_name, steps=STEPS):
     """{racer: the lr on LR_GRID with the best `_score` (mean log₁₀(f − f*)) for one surface.
 
-    A plain grid search (ties go to the smaller lr) over 6 × 19 runs of `steps` steps; the
-    runs are remembered, so the sliders' positions cost no recomputation afterwards.
+    A plain grid search (ties go to the smaller lr) over 6 × 19 runs of `steps` steps. The runs
+    are remembered: the first call for a surface takes about a second, later ones a millisecond,
+    and every slider position's run is ready afterwards.
     """
     best = {}
     for name in RACERS:
