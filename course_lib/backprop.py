@@ -29,7 +29,7 @@ def hidden_error(W_next, delta_next, z, activation):
 
 def bias_gradient(delta):
     """BP3: ∂C/∂bˡ = δˡ, averaged over the batch.   delta: (nˡ, m) → (nˡ, 1)."""
-    return delta.sum(axis=1, keepdims=True) / delta.shape[1]   # a sum is cheaper than .mean
+    return delta.sum(axis=1, keepdims=True) / delta.shape[1]
 
 
 def weight_gradient(delta, a_prev):

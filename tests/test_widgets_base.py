@@ -2,6 +2,7 @@
 import warnings
 
 import matplotlib.pyplot as plt
+import pytest
 
 from course_lib.widgets import alive_check
 from course_lib.widgets._base import FigureWidget, new_figure
@@ -47,7 +48,15 @@ def test_png_rgba_round_trips_through_a_standard_decoder():
     assert decoded.shape == (7, 11, 4) and np.array_equal(decoded, pixels)
 
 
-def test_blitter_sends_frames_with_the_faster_encoder_under_ipympl():
+@pytest.fixture
+def pyplot_backend_kept():
+    """Importing ipympl's backend makes it pyplot's backend; put the previous one back."""
+    backend = plt.get_backend()
+    yield
+    plt.switch_backend(backend)
+
+
+def test_blitter_sends_frames_with_the_faster_encoder_under_ipympl(pyplot_backend_kept):
     # The encoder replaces a private method of matplotlib's WebAgg canvas, and only if the
     # attributes it relies on exist; if a matplotlib release renames them, this fails (instead
     # of the widgets quietly going back to the slow encoder).
