@@ -3,8 +3,9 @@ own learning-rate slider, with the paths on the contours and f − f* against th
 
 Moving one slider re-runs only that optimizer and moves its two lines; changing the surface
 re-runs all six and redraws the contours. Runs are remembered (`remembered_run`): a slider has
-19 positions, and the grid search behind the tuned learning rates has already run all of them
-for the starting surface, so going back to a position costs only the redraw.
+19 positions, and when the widget starts with the tuned learning rates (the default) the grid
+search behind them has already run all of them on its surface, so a move there, like going
+back to any position seen before, costs only the redraw.
 """
 import html
 from functools import lru_cache
