@@ -41,6 +41,25 @@ def relative_error(analytic, numeric):
     return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
 
 
+ROUNDOFF_FLOOR = 1e-7   # below this a float64 relative error is round-off (and passes)
+
+
+def format_error(value, floor=ROUNDOFF_FLOOR):
+    """A relative error (or difference) as text with only the digits every machine reproduces.
+
+    Below `floor` the value is round-off: its size is predictable, its digits are not (they
+    change with numpy's SIMD level, the BLAS kernels and the thread count), so it prints as
+    "< 1e-07". Above it, two significant digits.
+
+    >>> format_error(3.2e-11), format_error(0.48)
+    ('< 1e-07', '4.8e-01')
+    """
+    value = float(value)
+    if abs(value) < floor:
+        return f"< {floor:.0e}"
+    return f"{value:.1e}"
+
+
 class Verdict:
     """A check's outcome from its `rel_error` and `tol`: `passed`, and a one-line repr."""
 
@@ -50,7 +69,7 @@ class Verdict:
 
     def __repr__(self):
         verdict = "PASS" if self.passed else "FAIL"
-        return (f"{type(self).__name__}({verdict}: relative error {self.rel_error:.2e}, "
+        return (f"{type(self).__name__}({verdict}: relative error {format_error(self.rel_error)}, "
                 f"tolerance {self.tol:.0e})")
 
 

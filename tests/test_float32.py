@@ -27,9 +27,14 @@ def test_float32_gradients_match_float64(batch_norm):
     C64, g64 = n64.backprop(X, y)
     C32, g32 = n32.backprop(X, y)          # float64 inputs are cast at the boundary
     assert C32 == pytest.approx(C64, rel=1e-5)
+    # Measure each error against the gradients' typical size, not only its own: a bias that
+    # feeds BatchNorm has a gradient of exactly 0 in theory, so all float32 can give there is
+    # round-off of a batch sum (ε₃₂ ≈ 6e-8 times the terms), whose size depends on the SIMD
+    # level that summed it.
+    typical = np.median([np.linalg.norm(g) for g in g64.values()])
     for k in g64:
         assert g32[k].dtype == np.float32 and n32.params[k].dtype == np.float32
-        assert np.linalg.norm(g32[k] - g64[k]) <= 1e-5 * max(np.linalg.norm(g64[k]), 1e-3), k
+        assert np.linalg.norm(g32[k] - g64[k]) <= 1e-5 * max(np.linalg.norm(g64[k]), typical), k
 
 
 def test_optimizers_keep_float32():

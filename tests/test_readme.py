@@ -13,4 +13,4 @@ def test_readme_example_runs_and_passes_its_gradient_check():
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(blocks[0], "README.md", "exec"), {})
-    assert re.fullmatch(r"GradCheck\(PASS: relative error \d\.\d\de-\d+, tolerance 1e-07\)\n", out.getvalue())
+    assert re.fullmatch(r"GradCheck\(PASS: relative error < 1e-07, tolerance 1e-07\)\n", out.getvalue())

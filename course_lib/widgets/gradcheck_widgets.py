@@ -57,10 +57,70 @@ FUNCTIONS = {
 }
 
 
+def _sigmoid_higher(z):
+    s, ds = _activations.sigmoid(z), _activations.sigmoid.prime(z)
+    return ds * (1 - 2 * s), ds * (1 - 6 * s + 6 * s * s)
+
+
+# name: (second derivative, third derivative) at x; they set the truncation error
+HIGHER_DERIVATIVES = {
+    "sigmoid at z = 1": _sigmoid_higher(1.0),
+    "exp at x = 1": (np.e, np.e),
+    "sin at x = 1": (-np.sin(1.0), -np.cos(1.0)),
+}
+UNIT_ROUNDOFF = np.finfo(np.float64).eps / 2    # 1.1e-16: |fl(v) − v| ≤ this × |v|
+
+
+def error_model(name, h):
+    """The predicted sizes {"one-sided": (truncation, round-off), "central": (...)} at step h:
+    truncation h|f''|/2 and h²|f'''|/6; round-off 2u|f|/h and u|f|/h (u = UNIT_ROUNDOFF, the
+    worst case for rounding f(x ± h) once each; typical round-off is a few times smaller)."""
+    f, _, x = FUNCTIONS[name]
+    f2, f3 = HIGHER_DERIVATIVES[name]
+    fx = abs(float(f(x)))
+    return {"one-sided": (h * abs(f2) / 2, 2 * UNIT_ROUNDOFF * fx / h),
+            "central": (h * h * abs(f3) / 6, UNIT_ROUNDOFF * fx / h)}
+
+
+def predicted_best_h(name):
+    """{"one-sided": h*, "central": h*}: where the error model's sum is smallest,
+    h* = 2√(u|f|/|f''|) and h* = (3u|f|/|f'''|)^(1/3)."""
+    f, _, x = FUNCTIONS[name]
+    f2, f3 = HIGHER_DERIVATIVES[name]
+    fx = abs(float(f(x)))
+    return {"one-sided": float(2 * np.sqrt(UNIT_ROUNDOFF * fx / abs(f2))),
+            "central": float((3 * UNIT_ROUNDOFF * fx / abs(f3)) ** (1 / 3))}
+
+
+def decade_median(hs, errors):
+    """The errors' running median over one decade of h (hs evenly spaced in log h): round-off
+    scatters single points by factors of 10, the median follows its typical size."""
+    hs, errors = np.asarray(hs, dtype=np.float64), np.asarray(errors, dtype=np.float64)
+    per_decade = (len(hs) - 1) / np.log10(hs[-1] / hs[0])
+    half = max(1, int(round(per_decade / 2)))
+    logs = np.log10(np.maximum(errors, ERROR_FLOOR))
+    padded = np.pad(logs, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return 10.0 ** np.median(windows, axis=1)
+
+
 def best_h(hs, errors):
-    """(h, error) at the smallest error on the grid hs."""
-    i = int(np.argmin(errors))
-    return float(hs[i]), float(errors[i])
+    """(h, typical error) where the error's median over a decade of h (decade_median) is
+    smallest. The single smallest grid point is luck: a lucky cancellation can lie 30× below
+    its neighbours, and which point is lucky changes from CPU to CPU."""
+    smooth = decade_median(hs, errors)
+    i = int(np.argmin(smooth))
+    return float(hs[i]), float(smooth[i])
+
+
+def describe_error(name, method, h, error):
+    """The error at h as a string with only stable digits: two digits when truncation is at
+    least 10⁴× the round-off scale (the same on every machine), else the predicted size,
+    labelled as round-off."""
+    truncation, roundoff = error_model(name, h)[method]
+    if truncation >= 1e4 * roundoff:
+        return f"{error:.1e}"
+    return f"≲{truncation + roundoff:.0e} (round-off)"
 
 
 class StepSizeExplorer(FigureWidget):
@@ -127,12 +187,14 @@ class StepSizeExplorer(FigureWidget):
         self.redraw()
 
     def summary(self):
-        one, central = self.errors()
+        name = self.function_box.value
         h, e_one, e_central = self.at_h()
-        (h1, b1), (h2, b2) = best_h(self.hs, one), best_h(self.hs, central)
-        return (f"{self.function_box.value}, h = {h:.1e}: one-sided error {e_one:.1e}, "
-                f"central error {e_central:.1e} | best h: one-sided {h1:.0e} "
-                f"(error {b1:.0e}), central {h2:.0e} (error {b2:.0e})")
+        best = predicted_best_h(name)
+        return (f"{name}, h = {h:.1e}: one-sided error "
+                f"{describe_error(name, 'one-sided', h, e_one)}, central error "
+                f"{describe_error(name, 'central', h, e_central)} | best h: one-sided "
+                f"~{best['one-sided']:.0e}, central ~{best['central']:.0e} (predicted; "
+                "the stars mark the measured ones)")
 
 
 def step_size_explorer(function="sigmoid at z = 1", h=1e-5):
