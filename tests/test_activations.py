@@ -6,6 +6,7 @@ import pytest
 
 from course_lib import activations as A
 from course_lib.gradcheck import gradient_check
+from tests.strict import warnings_as_errors
 
 
 def away_from_kink(rng, shape):
@@ -65,7 +66,7 @@ def test_softmax_jacobian_matrix():
 def test_no_overflow_for_large_inputs():
     z = np.array([[-1000.0, 1000.0], [0.0, 999.0]])
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         s, p = A.sigmoid(z), A.softmax(z)
         log_p = A.softmax.log(z)
     assert np.all(np.isfinite(s)) and np.all(np.isfinite(p)) and np.all(np.isfinite(log_p))

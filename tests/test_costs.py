@@ -7,6 +7,7 @@ import pytest
 from course_lib import activations as A
 from course_lib import costs as C
 from course_lib.gradcheck import gradient_check
+from tests.strict import warnings_as_errors
 
 PAIRS = [("quadratic", "identity"), ("quadratic", "sigmoid"), ("quadratic", "softmax"),
          ("cross_entropy", "softmax"), ("binary_cross_entropy", "sigmoid")]
@@ -63,7 +64,7 @@ def test_stable_for_saturated_outputs():
     z = np.array([[800.0, -800.0], [-800.0, 800.0]])
     y = np.array([[0.0, 1.0], [1.0, 0.0]])  # confidently wrong
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         ce = C.cross_entropy.value(A.softmax(z), y, z)
         bce = C.binary_cross_entropy.value(A.sigmoid(z), y, z)
         ce_from_a = C.cross_entropy.value(A.softmax(z), y)

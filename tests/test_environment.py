@@ -5,8 +5,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 import pytest
 
@@ -15,7 +19,8 @@ rattler = pytest.importorskip("rattler", reason="py-rattler is a dev dependency:
 from packaging.requirements import Requirement  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-ENV_FILES = [REPO / "environment.yml", REPO / "binder" / "environment.yml"]
+BINDER_ENV = REPO / "binder" / "environment.yml"
+ENV_FILES = [REPO / "environment.yml", BINDER_ENV]
 
 
 def conda_specs(path):
@@ -42,10 +47,49 @@ def test_every_conda_requirement_is_a_valid_match_spec(path):
 def test_conda_files_list_the_same_packages_as_pyproject(path):
     specs, _ = conda_specs(path)
     conda = {str(rattler.MatchSpec(s).name.normalized): s.replace(" ", "") for s in specs}
-    assert conda.pop("python") == "python" + pyproject()["project"]["requires-python"]
+    python = conda.pop("python")
+    if path == BINDER_ENV:
+        assert python == f"python={binder_python()}"
+    else:
+        assert python == "python" + pyproject()["project"]["requires-python"]
     conda.pop("pip")
     pip = {Requirement(r).name.lower(): str(Requirement(r)) for r in pyproject()["project"]["dependencies"]}
     assert conda == pip
+
+
+def binder_python():
+    """The one Python version Binder builds: "3.11" from `python=3.11`."""
+    specs, _ = conda_specs(BINDER_ENV)
+    pins = [s.split("=", 1)[1].strip() for s in specs if s.startswith("python=")]
+    assert len(pins) == 1 and pins[0].count(".") == 1, f"binder/environment.yml must pin python=X.Y; got {specs}"
+    return pins[0]
+
+
+def test_binder_python_is_one_that_ci_tests():
+    version = binder_python()
+    floor = pyproject()["project"]["requires-python"]
+    assert floor.startswith(">=") and tuple(map(int, version.split("."))) >= tuple(map(int, floor[2:].split(".")))
+    # CI runs the suite with the machine's python3 (`make test`), then on Python 3.10 at the
+    # minimum versions (`make test-min`). Binder's Python is the former.
+    if os.environ.get("CI") == "true" and sys.version_info[:2] != (3, 10):
+        assert version == f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def test_repo2docker_reads_the_pinned_python(tmp_path):
+    """repo2docker (Binder's builder) plans the build without Docker (--no-build): it must find
+    the Python version in binder/environment.yml, not fall back to its default."""
+    repo2docker = shutil.which("repo2docker", path=str(Path(sys.executable).parent))
+    if repo2docker is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("required in CI: jupyter-repo2docker is a dev dependency: pip install -e '.[dev]'")
+        pytest.skip("jupyter-repo2docker is a dev dependency: pip install -e '.[dev]'")
+    shutil.copytree(REPO / "binder", tmp_path / "binder")
+    done = subprocess.run([repo2docker, "--no-build", "--no-run", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "Python version unspecified" not in out, out[-3000:]
+    assert f"python={binder_python()}" in out, out[-3000:]
 
 
 def test_root_environment_installs_course_lib_from_the_checkout():

@@ -7,6 +7,7 @@ import pytest
 
 from course_lib import MLP, SGD, Adam, activations, digits_split
 from course_lib.training import default_setup, train
+from tests.strict import warnings_as_errors
 
 
 @pytest.mark.parametrize("name", [*activations.HIDDEN, "softmax"])
@@ -53,7 +54,7 @@ def test_float32_training_reaches_the_same_accuracy_without_warnings():
     for dtype in ("float64", "float32"):
         net, opt = default_setup(dtype=dtype)
         with warnings.catch_warnings():
-            warnings.simplefilter("error")
+            warnings_as_errors()
             history = train(net, opt, data.X_train, data.Y_train, data.X_val, data.Y_val,
                             progress=False)
         accuracies[dtype] = history.val_accuracy[-1]

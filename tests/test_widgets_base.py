@@ -6,6 +6,7 @@ import pytest
 
 from course_lib.widgets import alive_check
 from course_lib.widgets._base import FigureWidget, new_figure
+from tests.strict import warnings_as_errors
 
 
 def test_widget_figures_do_not_pile_up_in_pyplot():
@@ -13,7 +14,7 @@ def test_widget_figures_do_not_pile_up_in_pyplot():
     # "More than 20 figures have been opened" warning.
     before = plt.get_fignums()
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         figs = [new_figure() for _ in range(30)]
     assert plt.get_fignums() == before
     assert all(f.get_size_inches().tolist() == [7.0, 4.2] for f in figs)

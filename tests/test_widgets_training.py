@@ -2,6 +2,7 @@
 preset, with warnings as errors and no NaN in what the learner reads."""
 import os
 import warnings
+from tests.strict import warnings_as_errors
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -14,7 +15,7 @@ from course_lib.widgets.training import OPTIMIZERS, PRESETS, training_widget  # 
 @pytest.fixture(scope="module")
 def widget():
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         # a short run keeps the test quick; the settings under test are set explicitly
         return training_widget(digits_split("stratified"), epochs=2)
 
@@ -27,7 +28,7 @@ def _clean(w):
 
 def _set(w, control, value):
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         control.value = value
     _clean(w)
 
@@ -81,7 +82,7 @@ def test_epochs_extremes(widget):
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset(widget, name):
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings_as_errors()
         widget.preset.value = name
     _clean(widget)
     s = PRESETS[name]
