@@ -1,5 +1,7 @@
 # Two commands do all set-up:  `make lab` opens the course, `make test` runs every test.
 # Both create the virtual environment .venv on first use (Python >= 3.10 and pip needed).
+#   make test-cpu   the suite again (without the browser) on another CPU configuration
+#   make test-min   the suite at the minimum supported versions, on Python 3.10 where there is one
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,7 +9,12 @@ STAMP  := $(VENV)/.installed
 # jupyter refuses to run as root unless told
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test venv clean
+# The oldest supported Python: python3.10 on PATH, or pyenv's 3.10; else $(PYTHON) (said so).
+PYTHON_MIN ?= $(shell tools/find_python 3.10 || echo $(PYTHON))
+VENV_MIN   ?= .venv-min
+STAMP_MIN  := $(VENV_MIN)/.installed
+
+.PHONY: lab test test-cpu test-min venv notebooks clean
 
 venv: $(STAMP)
 
@@ -23,5 +30,30 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# numpy held to AVX2 (no AVX-512 kernels), OpenBLAS's Haswell kernels, one BLAS thread: stored
+# outputs and assertions must not depend on which of these a machine has.
+test-cpu: $(STAMP)
+	NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/avx512_features.py)" \
+	OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 \
+	$(BIN)/python -m pytest -m "not browser"
+
+# Exactly the lowest versions pyproject.toml allows (tools/minimum_versions.py), in a venv of
+# their own, on the oldest supported Python.
+$(STAMP_MIN): pyproject.toml tools/minimum_versions.py
+	rm -rf $(VENV_MIN)
+	$(PYTHON_MIN) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python tools/minimum_versions.py > $(VENV_MIN)/constraints.txt
+	$(VENV_MIN)/bin/python -m pip install --quiet -c $(VENV_MIN)/constraints.txt -e ".[dev]"
+	touch $(STAMP_MIN)
+
+test-min: $(STAMP_MIN)
+	$(VENV_MIN)/bin/python -c "import sys; print('test-min on Python', sys.version.split()[0])"
+	$(VENV_MIN)/bin/python -m pytest
+
+# Re-execute every notebook and store its outputs as CI expects (see CONTRIBUTING.md).
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(VENV_MIN) build *.egg-info

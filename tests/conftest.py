@@ -15,3 +15,20 @@ def strict_warnings():
         yield
     import matplotlib.pyplot as plt  # not at import time: test modules choose the backend first
     plt.close("all")
+
+
+def pytest_report_header(config):
+    """Say which CPU configuration the numbers were computed under (CI runs two)."""
+    import sys
+
+    import numpy as np
+    from threadpoolctl import threadpool_info
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:
+        from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    simd = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
+    blas = [f"{i.get('internal_api')} {i.get('architecture')} ×{i.get('num_threads')}"
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    return [f"Python {sys.version.split()[0]}, numpy {np.__version__}, dispatched SIMD: "
+            f"{' '.join(simd) or 'baseline only'}; BLAS: {', '.join(blas) or 'none found'}"]
