@@ -95,9 +95,9 @@ def feedforward_bn(params, X, activations, bn_layers, bn_state=None, train=True,
         if l not in bn_layers:
             z_bn = z
         elif train:
-            z_bn, cache = batchnorm.forward(z, params[f"gamma{l}"], params[f"beta{l}"], eps)
+            z_bn, cache = batchnorm._forward(z, params[f"gamma{l}"], params[f"beta{l}"], eps)
         else:
-            z_bn = batchnorm.inference(z, params[f"gamma{l}"], params[f"beta{l}"],
+            z_bn = batchnorm._inference(z, params[f"gamma{l}"], params[f"beta{l}"],
                                        bn_state[f"mean{l}"], bn_state[f"var{l}"], eps)
         zs.append(z)
         z_bns.append(z_bn)

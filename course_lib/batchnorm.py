@@ -22,10 +22,20 @@ to z just before batch normalization gets no gradient: the mean (1) removes it.
 
 In training, (1) and (2) use the batch; running averages of μ and σ² are kept for inference,
 where a single example has no batch: y = γ (z − μ_run) / √(σ²_run + ε) + β.
+A training batch needs m ≥ 2: with one example z − μ = 0, y = β and every gradient is 0.
+
+The four public functions check their inputs (shapes, finite numbers, ε > 0, m ≥ 2 in training
+mode) and raise ValueError naming the argument, then run the equations as written below
+(inspect.getsource shows those). The network, whose inputs are checked once, calls the
+unchecked _forward, _inference and _update_running.
 """
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._checks import (InputTypeError, NonFiniteError, describe, finite_array, inplace_float_array,
+                      matrix, numeric_array, positive, unit_interval)
 
 EPS = 1e-5        # ε, as in torch.nn.BatchNorm1d (the source article uses 0.01)
 MOMENTUM = 0.1    # weight of the new batch in the running averages, as in torch.nn.BatchNorm1d
@@ -95,3 +105,100 @@ def update_running(running_mean, running_var, cache, momentum=MOMENTUM):
     running_mean += momentum * cache.mean
     running_var *= 1.0 - momentum
     running_var += momentum * cache.var
+
+
+# -- the checked public functions ------------------------------------------------------------
+
+_forward, _inference, _backward, _update_running = forward, inference, backward, update_running
+
+
+def _per_unit(a, name, n):
+    """A finite (n, 1) array: one number per unit (row of z)."""
+    arr = finite_array(a, name)
+    if arr.shape != (n, 1):
+        raise ValueError(f"{name} has shape {arr.shape}; expected ({n}, 1), one number per unit "
+                         "(row of z)")
+    return arr
+
+
+def _training_batch(m, name):
+    if m < 2:
+        raise ValueError(f"{name} has {m} column(s); BatchNorm in training mode needs a batch of "
+                         "at least 2 examples (with one, z − μ = 0: the output is β and every "
+                         "gradient is 0; torch refuses it too). For one example use inference()")
+
+
+def _check_cache(cache):
+    """(n, m) of a BNCache whose arrays have consistent shapes."""
+    if not isinstance(cache, BNCache):
+        raise InputTypeError(f"cache must be the BNCache returned by forward(z, gamma, beta); "
+                             f"got {describe(cache)}")
+    z_hat = cache.z_hat
+    if not isinstance(z_hat, np.ndarray) or z_hat.ndim != 2:
+        raise ValueError(f"cache.z_hat must be a 2-D array (n, m); got {describe(z_hat)}")
+    n, m = z_hat.shape
+    try:     # the usual case, fast: every (n, 1) field an array of that shape
+        ok = (cache.inv_std.shape == cache.gamma.shape == cache.mean.shape == cache.var.shape
+              == (n, 1))
+    except AttributeError:
+        ok = False
+    for field in () if ok else ("inv_std", "gamma", "mean", "var"):
+        if np.shape(getattr(cache, field)) != (n, 1):
+            raise ValueError(f"cache.{field} has shape {np.shape(getattr(cache, field))}; expected "
+                             f"({n}, 1) like cache.z_hat's {n} units (was the cache made by forward?)")
+    _training_batch(m, "cache.z_hat")
+    return n, m
+
+
+def _checked_forward(z, gamma, beta, eps=EPS):
+    z = matrix(z, "z")
+    n, m = z.shape
+    _training_batch(m, "z")
+    return _forward(z, _per_unit(gamma, "gamma", n), _per_unit(beta, "beta", n),
+                    positive(eps, "eps"))
+
+
+def _checked_inference(z, gamma, beta, running_mean, running_var, eps=EPS):
+    z = matrix(z, "z", min_cols=1)
+    n = z.shape[0]
+    var = _per_unit(running_var, "running_var", n)
+    if np.any(var < 0):
+        raise ValueError(f"running_var has a negative entry {float(var.min()):g}; expected "
+                         "variances ≥ 0")
+    return _inference(z, _per_unit(gamma, "gamma", n), _per_unit(beta, "beta", n),
+                      _per_unit(running_mean, "running_mean", n), var, positive(eps, "eps"))
+
+
+def _checked_backward(grad_y, cache):
+    # Training calls this too (backprop.batchnorm_error), once per BN layer and step: the checks
+    # are O(1) but for one np.isfinite pass, a few per cent of the backward pass.
+    n, m = _check_cache(cache)
+    if type(grad_y) is not np.ndarray or grad_y.dtype.kind != "f":
+        grad_y = numeric_array(grad_y, "grad_y")
+    if grad_y.shape != (n, m):
+        raise ValueError(f"grad_y has shape {grad_y.shape}; expected ({n}, {m}) like z "
+                         "(cache.z_hat), one column per example")
+    if not np.isfinite(grad_y).all():
+        raise NonFiniteError("grad_y contains NaN or inf; expected finite numbers "
+                             "(has the run diverged?)")
+    return _backward(grad_y, cache)
+
+
+def _checked_update_running(running_mean, running_var, cache, momentum=MOMENTUM):
+    n, _ = _check_cache(cache)
+    why = "the running statistics are updated in place"
+    for arr, name in ((running_mean, "running_mean"), (running_var, "running_var")):
+        inplace_float_array(arr, name, why)
+        if arr.shape != (n, 1):
+            raise ValueError(f"{name} has shape {arr.shape}; expected ({n}, 1) like the cache's "
+                             f"{n} units")
+        finite_array(arr, name)
+    return _update_running(running_mean, running_var, cache, unit_interval(momentum, "momentum"))
+
+
+# The public names: the checks above, then the equations (functools.wraps keeps each one's
+# name, docstring and signature, and inspect.getsource follows __wrapped__ to the equations).
+forward = functools.wraps(_forward)(_checked_forward)
+inference = functools.wraps(_inference)(_checked_inference)
+backward = functools.wraps(_backward)(_checked_backward)
+update_running = functools.wraps(_update_running)(_checked_update_running)

@@ -5,30 +5,72 @@
 and report the relative error ‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, tiny), which means the same thing whether
 the gradient is of size 1e-6 or 1e6. In float64, a correct gradient gives about 1e-8 or less.
 """
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import finite_array, positive
+from ._checks import InputTypeError, describe, finite_array, inplace_float_array, positive
+
+_NUDGED = ("{x} is nudged in place, entry by entry, so {f} sees the nudge only by reading this "
+           "very array: pass the float64 numpy array {f} reads (not a list, a number or a copy)")
+
+
+def _nudgeable(x, name="x", f_name="f"):
+    """x itself if f can see it nudged: a writable, non-empty, finite float64 numpy array."""
+    inplace_float_array(x, name, _NUDGED.format(x=name, f=f_name), dtype=np.float64)
+    if x.size == 0:
+        raise ValueError(f"{name} has shape {x.shape}: no entries; expected at least one to check")
+    finite_array(x, name)
+    return x
+
+
+def _function(f, name):
+    if not callable(f):
+        raise InputTypeError(f"{name} must be a function returning a number; got {describe(f)}")
+    return f
+
+
+def _value(f, x, i, h, name="f", x_name="x"):
+    """f(x) as a float; a clear error if it is not a finite number."""
+    value = f(x)
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(())[()]
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(f"{name} must return a number (the scalar whose gradient is checked); "
+                             f"got {describe(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} returned {value} with entry {i} of {x_name} nudged by ±h = ±{h:g}; "
+                         f"expected finite values near {x_name} (is h too large for {name}'s domain?)")
+    return value
 
 
 def numerical_gradient(f, x, h=1e-5):
     """Central-difference gradient of the scalar function f at x (any shape), in float64.
 
-    x is perturbed in place one entry at a time and restored, so f may close over x itself.
+    x must be a float64 numpy array: it is perturbed in place one entry at a time and restored,
+    so f may close over x itself (a list or a number would be copied, and f would not see the
+    nudge: those are refused with a TypeError).
     """
-    x = np.asarray(x)
-    if x.dtype != np.float64:
-        raise ValueError(f"x has dtype {x.dtype}; gradient checks need float64")
+    f = _function(f, "f")
+    x = _nudgeable(x)
     h = positive(h, "h")
+    return _numerical_gradient(f, x, h)
+
+
+def _numerical_gradient(f, x, h, name="f", x_name="x"):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
-        x[i] = old + h
-        f_plus = float(f(x))
-        x[i] = old - h
-        f_minus = float(f(x))
-        x[i] = old
+        try:
+            x[i] = old + h
+            f_plus = _value(f, x, i, h, name, x_name)
+            x[i] = old - h
+            f_minus = _value(f, x, i, h, name, x_name)
+        finally:
+            x[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
@@ -91,13 +133,22 @@ def gradient_check(f, x, grad, h=1e-5, tol=1e-7):
     >>> x = np.array([1.0, -2.0])
     >>> gradient_check(lambda x: np.sum(x ** 3), x, lambda x: 3 * x ** 2).passed
     True
+
+    x must be a float64 numpy array that f reads: it is nudged in place (numerical_gradient).
     """
-    x = finite_array(x, "x")
-    if x.dtype != np.float64:
-        raise ValueError(f"x has dtype {x.dtype}; gradient checks need float64")
-    analytic = np.asarray(grad(x) if callable(grad) else grad, dtype=np.float64).copy()
-    numeric = numerical_gradient(f, x, h)
-    return GradCheck(analytic, numeric, relative_error(analytic, numeric), positive(tol, "tol"))
+    return _gradient_check(f, x, grad, h, tol)
+
+
+def _gradient_check(f, x, grad, h, tol, x_name="x", grad_name="grad", f_name="f"):
+    f = _function(f, f_name)
+    x = _nudgeable(x, x_name, f_name)
+    h, tol = positive(h, "h"), positive(tol, "tol")
+    analytic = finite_array(grad(x) if callable(grad) else grad, grad_name)
+    if analytic.shape != x.shape:
+        raise ValueError(f"{grad_name} has shape {analytic.shape}; expected {x.shape} like {x_name}")
+    analytic = analytic.astype(np.float64, copy=True)
+    numeric = _numerical_gradient(f, x, h, f_name, x_name)
+    return GradCheck(analytic, numeric, relative_error(analytic, numeric), tol)
 
 
 def check_params(loss, params, grads, h=1e-5, tol=1e-7):
@@ -107,5 +158,16 @@ def check_params(loss, params, grads, h=1e-5, tol=1e-7):
     place and restored). grads: analytic gradients keyed like params.
     Returns {name: GradCheck}.
     """
-    return {name: gradient_check(lambda _x: loss(), params[name], grads[name], h=h, tol=tol)
+    _function(loss, "loss")
+    for arg, name in ((params, "params"), (grads, "grads")):
+        if not isinstance(arg, dict):
+            raise InputTypeError(f"{name} must be a dict {{name: array}}; got {describe(arg)}")
+    if not params:
+        raise ValueError("params is an empty dict; expected at least one parameter array")
+    missing = [k for k in params if k not in grads]
+    if missing:
+        raise ValueError(f"grads has no entry for {missing}; expected one per parameter, "
+                         f"keyed like params {list(params)}")
+    return {name: _gradient_check(lambda _x: loss(), params[name], grads[name], h, tol,
+                                  f"params[{name!r}]", f"grads[{name!r}]", "loss")
             for name in params}

@@ -4,10 +4,12 @@ import numpy as np
 from . import activations as _activations
 from . import batchnorm as _batchnorm
 from . import costs as _costs
-from ._checks import choice, labels, matrix, positive, unit_interval
+from ._checks import (InputTypeError, choice, count, describe, flag, labels, matrix, not_masked,
+                      positive, seed as _seed, unit_interval)
 from .backprop import backprop, backprop_bn, feedforward, feedforward_bn
 
 OUTPUTS = ("softmax", "sigmoid", "identity")
+MAX_PARAMS = 10 ** 8   # 800 MB of float64 weights: far beyond the course, and beyond memory
 
 
 class MLP:
@@ -20,7 +22,8 @@ class MLP:
         A list of L − 1 names gives each hidden layer its own (the source article's digits
         network uses ["sigmoid", "relu"]).
     seed: weights are drawn from N(0, 1/nˡ⁻¹) (N(0, 2/nˡ⁻¹) for the ReLU family) by
-        numpy.random.default_rng(seed); biases start at 0.
+        numpy.random.default_rng(seed), seed an integer ≥ 0 (None: a random one); biases start
+        at 0.
     batch_norm: False (default), True for BatchNorm between zˡ and the activation of every
         hidden layer, or "all" to normalize the output layer's z too (as the source article
         does). A BN layer has parameters γˡ (ones) and βˡ (zeros), shape (nˡ, 1).
@@ -43,6 +46,9 @@ class MLP:
     def __init__(self, sizes, activation="sigmoid", output="softmax", cost="cross_entropy", seed=0,
                  batch_norm=False, bn_momentum=_batchnorm.MOMENTUM, bn_eps=_batchnorm.EPS,
                  dtype="float64"):
+        if sizes is None or isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__iter__"):
+            raise InputTypeError(f"sizes must be a list of layer widths, input first, e.g. "
+                                 f"[64, 32, 10]; got {describe(sizes)}")
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes {sizes} has {len(sizes)} layer(s); expected at least two "
@@ -50,16 +56,28 @@ class MLP:
         for n in sizes:
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
                 raise ValueError(f"sizes {sizes} contains {n!r}; every width must be an integer > 0")
-        hidden_names = [activation] * (len(sizes) - 2) if isinstance(activation, str) \
-            else list(activation)
+        n_weights = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+        if n_weights > MAX_PARAMS:
+            raise ValueError(f"sizes {sizes} need {n_weights:.3g} weights and biases; expected at "
+                             f"most {MAX_PARAMS:.0e} (that would not fit in memory)")
+        if isinstance(activation, str):
+            hidden_names = [activation] * (len(sizes) - 2)
+        elif isinstance(activation, (list, tuple)):
+            hidden_names = list(activation)
+        else:
+            raise InputTypeError(f"activation must be a name such as 'relu', or a list of "
+                                 f"{len(sizes) - 2} names (one per hidden layer); "
+                                 f"got {describe(activation)}")
         if len(hidden_names) != len(sizes) - 2:
             raise ValueError(f"activation {activation!r} names {len(hidden_names)} layer(s); "
                              f"expected one name, or a list of {len(sizes) - 2} (one per hidden layer)")
         for name in hidden_names:
             choice(name, _activations.HIDDEN, "activation")
-        if batch_norm not in (False, True, "all"):
+        if not (isinstance(batch_norm, (bool, np.bool_)) or (isinstance(batch_norm, str)
+                                                            and batch_norm == "all")):
             raise ValueError(f"batch_norm {batch_norm!r}; expected False, True (hidden layers) "
                              "or 'all' (the output layer too)")
+        batch_norm = "all" if isinstance(batch_norm, str) else bool(batch_norm)
         choice(output, OUTPUTS, "output activation")
         if str(np.dtype(dtype) if isinstance(dtype, type) else dtype) not in ("float32", "float64"):
             raise ValueError(f"Invalid dtype: {dtype!r}; expected 'float32' or 'float64'")
@@ -78,7 +96,7 @@ class MLP:
         self.bn_layers = set(range(1, last + 1)) if batch_norm else set()
         self.bn_momentum = unit_interval(bn_momentum, "bn_momentum")
         self.bn_eps = positive(bn_eps, "bn_eps")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_seed(seed))
         self.params, self.bn_state = {}, {}
         for l in range(1, self.L + 1):
             n_in, n_out = self.sizes[l - 1], self.sizes[l]
@@ -104,19 +122,49 @@ class MLP:
         return {k: int(v.size) for k, v in self.params.items()}
 
     # -- input checks --------------------------------------------------------------------
-    def check_X(self, X):
-        """X as a finite array of shape (n⁰, m) and the network's dtype, or a ValueError."""
-        return matrix(X, "X", rows=self.sizes[0]).astype(self.dtype, copy=False)
+    def check_X(self, X, name="X"):
+        """X as a finite array of shape (n⁰, m), m ≥ 1, and the network's dtype, or a ValueError."""
+        return self._cast(matrix(X, name, rows=self.sizes[0], min_cols=1), name)
 
-    def check_Y(self, Y, m):
-        """Y as an (nᴸ, m) array. Integer labels of shape (m,) are one-hot encoded."""
+    def check_Y(self, Y, m, name="Y"):
+        """Y as an (nᴸ, m) array. Integer labels of shape (m,) are one-hot encoded. Targets must
+        fit the cost (cost.check_targets): cross_entropy wants columns of probabilities (≥ 0,
+        summing to 1), binary_cross_entropy entries in [0, 1], quadratic any finite numbers."""
         n_out = self.sizes[-1]
-        arr = np.asarray(Y)
-        if arr.ndim == 1:
+        not_masked(Y, name)
+        try:
+            arr = np.asarray(Y)
+        except (TypeError, ValueError):   # ragged: matrix() below says so
+            arr = None
+        if arr is not None and arr.ndim == 1:
             if arr.shape[0] != m:
                 raise ValueError(f"labels have shape {arr.shape}; expected ({m},), one per column of X")
-            return one_hot(labels(arr, n_out), n_out).astype(self.dtype, copy=False)
-        return matrix(Y, "Y", rows=n_out, cols=m).astype(self.dtype, copy=False)
+            return one_hot(labels(arr, n_out, "labels"), n_out).astype(self.dtype, copy=False)
+        Y = self.cost.check_targets(matrix(Y, name, rows=n_out, cols=m), name)
+        return self._cast(Y, name)
+
+    def _cast(self, A, name):
+        """A in the network's dtype; finite numbers beyond float32's range are refused, not
+        turned into inf."""
+        if A.dtype == self.dtype:
+            return A
+        with np.errstate(over="ignore", invalid="ignore"):
+            cast = A.astype(self.dtype)
+        if cast.dtype.itemsize < A.dtype.itemsize and not np.all(np.isfinite(cast)):
+            big = float(np.max(np.abs(A)))
+            raise ValueError(f"{name} holds values up to {big:.3g}, beyond {self.dtype.name}'s range "
+                             f"(±{float(np.finfo(self.dtype).max):.3g}); this network computes in "
+                             f"{self.dtype.name} (MLP(dtype={self.dtype.name!r})): rescale {name}, "
+                             "or use dtype='float64'")
+        return cast
+
+    def _check_batch(self, X, what):
+        """BatchNorm in training mode needs a batch of at least 2 examples."""
+        if self.bn_layers and X.shape[1] < 2:
+            raise ValueError(f"X has shape {X.shape}: a batch of one example; {what} with "
+                             "BatchNorm uses the batch's statistics and needs at least 2 examples "
+                             "(with one, z − μ = 0: every BN layer outputs β and all gradients "
+                             "through it are 0; torch refuses it too)")
 
     # -- the network -----------------------------------------------------------------------
     def feedforward(self, X, train=False):
@@ -124,9 +172,11 @@ class MLP:
 
         With BatchNorm, zs[l] is zˡ before normalization; train=True uses the batch's
         statistics, train=False (default) the running ones. Without BatchNorm `train` changes
-        nothing.
+        nothing. (train=True on one example is allowed here, to show what it gives: every BN
+        unit outputs β. backprop refuses it: all its gradients through BN would be 0.)
         """
         X = self.check_X(X)
+        train = flag(train, "train")
         if not self.bn_layers:
             return feedforward(self.params, X, self.activations)
         zs, _, acts, _ = feedforward_bn(self.params, X, self.activations, self.bn_layers,
@@ -144,11 +194,13 @@ class MLP:
         """(C, grads): the mean cost on the batch and ∂C/∂θ for every θ in params.
 
         X: (n⁰, m); Y: (nᴸ, m) targets or (m,) integer labels. With BatchNorm the batch's
-        statistics are used (training mode). Changes nothing, except with update_stats=True
-        (what a training step does): then the running statistics in bn_state move towards
-        this batch's by bn_momentum.
+        statistics are used (training mode), so m must be at least 2. Changes nothing, except
+        with update_stats=True (what a training step does): then the running statistics in
+        bn_state move towards this batch's by bn_momentum.
         """
         X = self.check_X(X)
+        update_stats = flag(update_stats, "update_stats")
+        self._check_batch(X, "backprop")
         return self._backprop(X, self.check_Y(Y, X.shape[1]), update_stats)
 
     def _backprop(self, X, Y, update_stats=False):
@@ -159,7 +211,7 @@ class MLP:
                                        self.bn_layers, eps=self.bn_eps)
         if update_stats:
             for l in self.bn_layers:
-                _batchnorm.update_running(self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"],
+                _batchnorm._update_running(self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"],
                                           caches[l], self.bn_momentum)
         return C, grads
 
@@ -168,6 +220,7 @@ class MLP:
         cost that backprop differentiates."""
         X = self.check_X(X)
         Y = self.check_Y(Y, X.shape[1])
+        train = flag(train, "train")
         if not self.bn_layers:
             zs, acts = feedforward(self.params, X, self.activations)
             return self.cost.value(acts[-1], Y, zs[-1])
@@ -180,14 +233,22 @@ class MLP:
         return np.argmax(self.forward(X), axis=0)
 
     def accuracy(self, X, y):
-        """Fraction of columns of X whose predicted class equals the label y."""
-        y = labels(y, self.sizes[-1])
+        """Fraction of columns of X whose predicted class equals the label y, shape (m,)."""
+        X = self.check_X(X)
+        y = labels(y, self.sizes[-1], "y")
+        if y.shape[0] != X.shape[1]:
+            raise ValueError(f"y has shape {y.shape}; expected ({X.shape[1]},), one label per "
+                             f"column of X")
         return float(np.mean(self.predict(X) == y))
 
 
 def one_hot(y, k):
     """Integer labels y (m,) in 0..k−1 → one-hot columns, shape (k, m)."""
-    y = labels(y, k)
+    k = count(k, "k (the number of classes)")
+    y = labels(y, k, "y")
+    if k * y.size > MAX_PARAMS:
+        raise ValueError(f"one_hot of {y.size} labels with k={k} classes would have {k * y.size:.3g} "
+                         f"entries; expected at most {MAX_PARAMS:.0e} (is k the number of classes?)")
     Y = np.zeros((k, y.size))
     Y[y, np.arange(y.size)] = 1.0
     return Y

@@ -3,44 +3,129 @@
     opt = Adam(lr=0.01)
     opt.step(params, grads)       # params: {name: array}, updated in place; grads: same keys
 
+params are numpy float arrays, updated in place: a point of the plane is
+{"p": np.array([x, y])}, a network's are net.params. A Python float or a list cannot be
+changed in place, so it is refused with a TypeError (so are integer arrays, whose in-place
+update would truncate). grads: arrays (or lists) of numbers, one per parameter, same shape.
+
 State is kept per parameter name in `opt.state[name]` (a dict of arrays you can inspect) and
-the step count in `opt.t`; `opt.reset()` forgets both. The update rules are those documented
-for torch.optim (no weight decay, no dampening), written here in the course's symbols:
-θ parameters, g = ∂C/∂θ, η = lr, t = step number starting at 1.
+the step count in `opt.t`; `opt.reset()` forgets both. That state belongs to one set of
+parameters: the first step ties the optimizer to its params, and stepping another set (another
+network, whose "W1" would share the first one's momentum) raises ValueError until `reset()`.
+The same set is the same dict, or a new dict holding the very same arrays under the same names
+(as in a loop writing opt.step({"p": p}, {"p": g})).
+
+The update rules are those documented for torch.optim (no weight decay, no dampening), written
+here in the course's symbols: θ parameters, g = ∂C/∂θ, η = lr, t = step number starting at 1.
 """
 import math
+from operator import is_
 
 import numpy as np
 
-from ._checks import positive, unit_interval
+from ._checks import (InputTypeError, NonFiniteError, describe, flag, inplace_float_array, positive,
+                      type_of, unit_interval)
+
+_PARAM_WHY = ("optimizers update parameters in place, so params holds numpy float arrays "
+              "(a point of the plane: np.array([x, y]))")
 
 
 class Optimizer:
-    """Shared bookkeeping: validation of lr, per-parameter state, step count."""
+    """Shared bookkeeping: validation of lr, per-parameter state, step count, and the one set of
+    parameters the state belongs to."""
 
     def __init__(self, lr):
-        self.lr = positive(lr, "learning rate (lr)")
+        self.lr = lr
         self.state = {}
         self.t = 0
+        self._params = None   # the parameter set this optimizer steps (set by the first step)
+        self._arrays = ()     # its arrays when last checked
+
+    @property
+    def lr(self):
+        """The learning rate η, a finite number > 0 (checked whenever it is set)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = positive(value, "learning rate (lr)")
 
     def reset(self):
-        """Forget all state (velocities, running averages, step count)."""
+        """Forget all state (velocities, running averages, step count) and the parameters it
+        belonged to: the next step may be on any parameters."""
         self.state = {}
         self.t = 0
+        self._params, self._arrays = None, ()
+
+    def claim(self, params):
+        """Check `params` and tie the optimizer to them, as its first step does; a ValueError
+        if it already steps another set of parameters (see the module's docstring)."""
+        if not self._checked(params):
+            self._check_params(params)
+            self._params, self._arrays = params, tuple(params.values())
+
+    def _checked(self, params):
+        """Are these the very arrays, in the same dict, that the last step checked?"""
+        return params is self._params is not None and len(params) == len(self._arrays) \
+            and all(map(is_, params.values(), self._arrays))
+
+    def _check_params(self, params):
+        if not isinstance(params, dict):
+            raise InputTypeError(f"params must be a dict {{name: numpy float array}}; "
+                                 f"got {describe(params)}")
+        if not params:
+            raise ValueError("params is an empty dict; expected at least one parameter array")
+        owner = self._params
+        if owner is not None and params is not owner and (
+                params.keys() != owner.keys() or any(owner[k] is not v for k, v in params.items())):
+            raise ValueError(
+                f"params is another set of parameters than the one this {type(self).__name__} "
+                f"steps (other arrays: names {list(params)[:8]}, against {list(owner)[:8]}): "
+                "an optimizer's state (momentum, running averages, step count) belongs to one "
+                "set of parameters. Use one optimizer per network, or call reset() to start over")
+        for name, theta in params.items():
+            if type(theta) is not np.ndarray or theta.dtype.kind != "f" or not theta.flags.writeable:
+                inplace_float_array(theta, f"params[{name!r}]", _PARAM_WHY)
+            state = self.state.get(name)
+            if state:
+                shape = next(iter(state.values())).shape
+                if shape != theta.shape:
+                    raise ValueError(f"params[{name!r}] has shape {theta.shape}, but this "
+                                     f"optimizer's state for {name!r} has shape {shape}: the "
+                                     "state belongs to other parameters; call reset() first")
 
     def step(self, params, grads):
-        """Apply one update to every array in `params`, in place, using `grads`."""
+        """Apply one update to every array in `params`, in place, using `grads`.
+
+        params: {name: numpy float array}, changed in place; grads: {name: array-like}, the
+        same names and shapes. Bad input raises ValueError (TypeError for wrong types), NaN or
+        inf in a gradient a NonFiniteError (a ValueError), before anything is changed.
+        """
+        checked = self._checked(params)
+        if not checked:
+            self._check_params(params)
+        if not isinstance(grads, dict):
+            raise InputTypeError(f"grads must be a dict {{name: array}} like params; "
+                                 f"got {describe(grads)}")
         grads_checked = {}
         for name, theta in params.items():
             if name not in grads:
-                raise ValueError(f"no gradient for parameter {name!r}; grads has {sorted(grads)}")
-            g = grads_checked[name] = np.asarray(grads[name], dtype=theta.dtype)
+                raise ValueError(f"no gradient for parameter {name!r}; grads has {sorted(grads, key=str)}")
+            g = grads[name]
+            if type(g) is not np.ndarray or g.dtype.kind not in "fiu":
+                g = _gradient_array(g, name)
+            if g.dtype != theta.dtype:
+                with np.errstate(over="ignore", invalid="ignore"):   # inf: refused below
+                    g = g.astype(theta.dtype)
+            grads_checked[name] = g
             if g.shape != theta.shape:
                 raise ValueError(f"gradient for {name!r} has shape {g.shape}; "
                                  f"expected {theta.shape} like the parameter")
             if not np.isfinite(g).all():
-                raise ValueError(f"gradient for {name!r} contains NaN or inf at step {self.t + 1}; "
-                                 "expected finite numbers (has the run diverged?)")
+                raise NonFiniteError(f"gradient for {name!r} contains NaN or inf at step {self.t + 1}; "
+                                     "expected finite numbers (has the run diverged?)")
+        if not checked:      # tied to these parameters once the whole step is accepted
+            self._params, self._arrays = params, tuple(params.values())
         self.t += 1
         for name, theta in params.items():
             self._update(name, theta, grads_checked[name], self.state.setdefault(name, {}))
@@ -54,6 +139,22 @@ class Optimizer:
 
     def hyperparameters(self):
         return {"lr": self.lr}
+
+
+def _gradient_array(g, name):
+    """A gradient that is not already a numeric ndarray, as one, or a clear error."""
+    label = f"gradient for {name!r}"
+    if isinstance(g, np.ma.MaskedArray):
+        raise InputTypeError(f"{label} is a numpy masked array; expected a plain array")
+    try:
+        arr = None if g is None else np.asarray(g)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or (arr.dtype.kind == "O" and not isinstance(g, np.ndarray)):
+        raise InputTypeError(f"{label} has type {type_of(g)}; expected an array of real numbers")
+    if arr.dtype.kind not in "fiu":
+        raise InputTypeError(f"{label} has dtype {arr.dtype}; expected an array of real numbers")
+    return arr
 
 
 class SGD(Optimizer):
@@ -70,9 +171,9 @@ class SGD(Optimizer):
     def __init__(self, lr, momentum=0.0, nesterov=False):
         super().__init__(lr)
         self.momentum = unit_interval(momentum, "momentum")
-        if nesterov and self.momentum == 0.0:
+        self.nesterov = flag(nesterov, "nesterov")
+        if self.nesterov and self.momentum == 0.0:
             raise ValueError("Nesterov momentum requires a momentum > 0; got momentum=0.0")
-        self.nesterov = bool(nesterov)
 
     def hyperparameters(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
@@ -151,12 +252,14 @@ class Adam(Optimizer):
     def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, bias_correction=True):
         super().__init__(lr)
         try:
+            if isinstance(betas, (str, bytes, dict)):
+                raise TypeError
             beta1, beta2 = betas
         except (TypeError, ValueError):
             raise ValueError(f"Invalid betas: {betas!r}; expected a pair (beta1, beta2)") from None
         self.betas = (unit_interval(beta1, "beta1 (betas[0])"), unit_interval(beta2, "beta2 (betas[1])"))
         self.eps = positive(eps, "eps")
-        self.bias_correction = bool(bias_correction)
+        self.bias_correction = flag(bias_correction, "bias_correction")
 
     def hyperparameters(self):
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
