@@ -1,7 +1,7 @@
 # Two commands do all set-up:  `make lab` opens the course, `make test` runs every test.
-# Both create the virtual environment .venv on first use (Python >= 3.10 and pip needed).
+# Both create the virtual environment .venv on first use (Python >= 3.11 and pip needed).
 #   make test-cpu   the suite again (without the browser) on another CPU configuration
-#   make test-min   the suite at the minimum supported versions, on Python 3.10 where there is one
+#   make test-min   the suite at the minimum supported versions, on Python 3.11 where there is one
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed
 # jupyter refuses to run as root unless told
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# The oldest supported Python: python3.10 on PATH, or pyenv's 3.10; else $(PYTHON) (said so).
-PYTHON_MIN ?= $(shell tools/find_python 3.10 || echo $(PYTHON))
+# The oldest supported Python: python3.11 on PATH, or pyenv's 3.11; else $(PYTHON).
+PYTHON_MIN ?= $(shell tools/find_python 3.11 || echo $(PYTHON))
 VENV_MIN   ?= .venv-min
 STAMP_MIN  := $(VENV_MIN)/.installed
 
