@@ -42,8 +42,8 @@ class ActivationExplorer(FigureWidget):
         self.ax_d.set_title("σ'(z)", fontsize=13)
         fig.tight_layout()
         super().__init__(fig, [W.HBox([self.name_box, self.z0_slider])])
-        self.name_box.observe(lambda change: self.update(), names="value")
-        self.z0_slider.observe(lambda change: self.update(), names="value")
+        self.watch(self.name_box)
+        self.watch(self.z0_slider)
         self.update()
 
     def state(self):
@@ -54,7 +54,7 @@ class ActivationExplorer(FigureWidget):
         numeric = float((act(np.array(z0 + h)) - act(np.array(z0 - h))) / (2 * h))
         return self.name_box.value, z0, float(act(np.array(z0))), float(act.prime(np.array(z0))), numeric
 
-    def update(self):
+    def _update(self):
         act = _activations.get(self.name_box.value)
         name, z0, f0, d0, numeric = self.state()
         f, d = act(self.z), act.prime(self.z)
@@ -169,16 +169,17 @@ class SlowdownRace(FigureWidget):
         controls = [W.HBox([self.preset]), W.HBox([self.w_slider, self.b_slider, self.lr_slider])]
         super().__init__(fig, controls)
         for s in (self.w_slider, self.b_slider, self.lr_slider):
-            s.observe(lambda change: self.update(), names="value")
-        self.preset.observe(self._apply_preset, names="value")
+            self.watch(s)
+        # the menu shows the preset applied until a slider moves, then "(custom)" again: any
+        # preset can be chosen again after a slider moved
+        self.preset_menu(self.preset, self.apply)
         self.update()
 
-    def _apply_preset(self, change):
-        if change["new"] in SLOWDOWN_PRESETS:
-            w0, b0 = SLOWDOWN_PRESETS[change["new"]]
-            with self.w_slider.hold_trait_notifications(), self.b_slider.hold_trait_notifications():
-                self.w_slider.value, self.b_slider.value = w0, b0
-            self.update()
+    def apply(self, name):
+        """Set w₀ and b₀ to a named preset (a key of SLOWDOWN_PRESETS), then train once."""
+        w0, b0 = SLOWDOWN_PRESETS[name]
+        with self.hold():
+            self.w_slider.value, self.b_slider.value = w0, b0
 
     def runs(self):
         """{cost: train_sigmoid_neuron(...)} for the current sliders."""
@@ -186,7 +187,7 @@ class SlowdownRace(FigureWidget):
                                            lr=self.lr_slider.value, steps=self.STEPS)
                 for cost in SLOWDOWN_COSTS}
 
-    def update(self):
+    def _update(self):
         runs = self.runs()
         for cost, (la, lg) in self.lines.items():
             la.set_ydata(runs[cost]["a"])

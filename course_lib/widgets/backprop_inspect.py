@@ -57,7 +57,7 @@ class NeuronExplorer(FigureWidget):
         super().__init__(fig, [W.HBox([self.w1, self.w2]), W.HBox([self.b, self.activation])])
         self.box.add_class("neuron-explorer")
         for c in (self.w1, self.w2, self.b, self.activation):
-            c.observe(lambda change: self.update(), names="value")
+            self.watch(c)
         self.update()
 
     def output(self):
@@ -65,7 +65,7 @@ class NeuronExplorer(FigureWidget):
         f = activations.get(self.activation.value)
         return f(self.w1.value * self.x1 + self.w2.value * self.x2 + self.b.value)
 
-    def update(self):
+    def _update(self):
         w1, w2, b = self.w1.value, self.w2.value, self.b.value
         y = self.output()
         lo, hi = (0.0, 1.0) if self.activation.value == "sigmoid" else \
@@ -164,13 +164,13 @@ class GraphExplorer(FigureWidget):
         super().__init__(fig, [W.HBox(list(self.sliders.values()))])
         self.box.add_class("graph-explorer")
         for s in self.sliders.values():
-            s.observe(lambda change: self.update(), names="value")
+            self.watch(s)
         self.update()
 
     def values(self):
         return {**self.inputs, **{k: s.value for k, s in self.sliders.items()}}
 
-    def update(self):
+    def _update(self):
         out, self.grads, _ = _graph.gradients(self.build, self.values())
         order = _drawn(out)
         for node, vt, gt in zip(order, self.value_text, self.grad_text):
@@ -234,15 +234,15 @@ class DeltaInspector(FigureWidget):
         super().__init__(fig, [W.HBox([self.seed, self.activation])])
         self.box.add_class("delta-inspector")
         self.status.add_class("delta-inspector-status")
-        self.seed.observe(lambda change: self.update(), names="value")
-        self.activation.observe(lambda change: self.update(), names="value")
+        self.watch(self.seed)
+        self.watch(self.activation)
         self.update()
 
     def compute(self):
         net, X, y = toy_problem(self.seed.value, self.activation.value)
         return inspect_layers(net, X, y)
 
-    def update(self):
+    def _update(self):
         self.reports = reports = self.compute()
         for i, r in enumerate(reports):
             l, err = r.layer, r.errors
@@ -339,11 +339,11 @@ class SaturationExplorer(FigureWidget):
         super().__init__(fig, [W.HBox([self.scale, self.activation])])
         self.box.add_class("saturation-widget")
         self.status.add_class("saturation-status")
-        self.scale.observe(lambda change: self.update(), names="value")
-        self.activation.observe(lambda change: self.update(), names="value")
+        self.watch(self.scale)
+        self.watch(self.activation)
         self.update()
 
-    def update(self):
+    def _update(self):
         act = self.activation.value
         with quiet_numpy():
             self.result = r = saturation(self.scale.value, act, self.data)

@@ -107,12 +107,13 @@ class Descent1D(FigureWidget):
         super().__init__(fig, [self.lr, preset_buttons(self.presets, self.apply, "descent-preset")])
         self.box.add_class("descent-1d")
         self.status.add_class("descent-status")
-        self.lr.observe(lambda change: self.update(), names="value")
+        self.watch(self.lr)
         self.update()
 
     def apply(self, name):
         """Set the controls to a named preset."""
-        self.lr.value = self.presets[name]["lr"]
+        with self.hold():
+            self.lr.value = self.presets[name]["lr"]
 
     def redraw(self):
         self.blitter.redraw(super().redraw)
@@ -122,7 +123,7 @@ class Descent1D(FigureWidget):
             return descend(self.function, SGD(lr=lr), self.function.start, self.STEPS,
                            blowup=self.BLOWUP)
 
-    def update(self):
+    def _update(self):
         fn, lr = self.function, self.lr.value
         self.run = run = self.compute(lr)
         self.regime, self.detail = classify(run, fn.x_min)
@@ -229,7 +230,7 @@ class GradientExplorer(FigureWidget):
         self.box.add_class("gradient-explorer")
         self.status.add_class("gradient-status")
         for c in (self.x, self.y):
-            c.observe(lambda change: self.update(), names="value")
+            self.watch(c)
         self.update()
 
     def redraw(self):
@@ -240,7 +241,7 @@ class GradientExplorer(FigureWidget):
         gx, gy = self.surface.gradient(x, y)
         return float(self.surface(x, y)), float(gx), float(gy)
 
-    def update(self):
+    def _update(self):
         s, x0, y0 = self.surface, self.x.value, self.y.value
         f0, gx, gy = self.at(x0, y0)
         norm = float(np.hypot(gx, gy))

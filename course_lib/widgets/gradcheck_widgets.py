@@ -156,8 +156,8 @@ class StepSizeExplorer(FigureWidget):
         ax.set_title("finite-difference error", fontsize=13)   # replaced in update()
         fig.tight_layout()
         super().__init__(fig, [W.HBox([self.function_box, self.h_slider])])
-        self.function_box.observe(lambda change: self.update(), names="value")
-        self.h_slider.observe(lambda change: self.update(), names="value")
+        self.watch(self.function_box)
+        self.watch(self.h_slider)
         self.update()
 
     def errors(self):
@@ -172,7 +172,7 @@ class StepSizeExplorer(FigureWidget):
         one, central = difference_errors(f, fprime, x, np.array([h]))
         return h, float(one[0]), float(central[0])
 
-    def update(self):
+    def _update(self):
         one, central = self.errors()
         self.line_one.set_ydata(np.maximum(one, ERROR_FLOOR))
         self.line_central.set_ydata(np.maximum(central, ERROR_FLOOR))

@@ -102,20 +102,15 @@ class MomentumExplorer(FigureWidget):
         if hasattr(self.view, "add_class"):
             self.view.add_class("momentum-figure")
         for c in (self.lr, self.momentum, self.nesterov, self.condition):
-            c.observe(lambda change: self.update(), names="value")
-        self._holding = False
+            self.watch(c)
         self.update()
 
     def apply(self, name):
         """Set every control to a named preset, then redraw once."""
         p = self.presets[name]
-        self._holding = True
-        try:
+        with self.hold():
             self.lr.value, self.momentum.value = p["lr"], p["momentum"]
             self.nesterov.value, self.condition.value = p["nesterov"], p["condition"]
-        finally:
-            self._holding = False
-        self.update()
 
     def redraw(self):
         self.blitter.redraw(super().redraw)
@@ -145,9 +140,7 @@ class MomentumExplorer(FigureWidget):
         self.ax.set_ylim(-3.6, 3.6)  # room for the first swings of fast heavy-ball runs
         self._kappa_drawn = s.condition
 
-    def update(self):
-        if self._holding:
-            return
+    def _update(self):
         lr, beta = self.lr.value, self.momentum.value
         nesterov, kappa = self.nesterov.value, self.condition.value
         s, run = self.compute(lr, beta, nesterov, kappa)

@@ -164,6 +164,7 @@ class OptimizerRace(FigureWidget):
         fig.tight_layout()
         self.ax, self.ax_loss = ax, ax_loss
         self.contours, self.surface, self.runs = None, None, {}
+        self._surface_drawn, self._lrs_drawn = None, {}
         self.blitter = Blitter(fig, [*self.paths.values(), *self.curves.values()])
         names = list(RACERS)
         rows = [W.HBox([self.sliders[a], self.sliders[b], self.sliders[c]])
@@ -173,34 +174,50 @@ class OptimizerRace(FigureWidget):
         super().__init__(fig, controls)
         self.box.add_class("optimizer-race")
         self.status.add_class("race-status")
-        self._holding = False
-        self.surface_choice.observe(lambda change: self.change_surface(), names="value")
-        for name, sl in self.sliders.items():
-            sl.observe(lambda change, name=name: self.update(name), names="value")
-        self.change_surface()
+        for control in (self.surface_choice, *self.sliders.values()):
+            self.watch(control)
+        self.update()
 
     # -- controls ---------------------------------------------------------------------------------
     def apply(self, name):
         """Set the surface and the six learning rates of a named preset, then run once."""
         p = self.presets[name]
-        self._holding = True
-        try:
+        with self.hold():
             if p["surface"] is not None:
                 self.surface_choice.value = p["surface"]
             lrs = tuned_lrs(self.surface_choice.value, self.steps) if p["lrs"] == "tuned" else p["lrs"]
             for racer, lr in lrs.items():
                 self.sliders[racer].value = lr
-        finally:
-            self._holding = False
-        self.change_surface()
 
     def redraw(self):
         self.blitter.redraw(super().redraw)
 
     def change_surface(self):
-        if self._holding:
+        """Redraw for the surface chosen (as a change of the surface menu does)."""
+        self.update()
+
+    def update(self, name=None):
+        """Bring the picture to the controls (one or several sliders, or the surface, moved)."""
+        self.request()
+
+    def _update(self):
+        """A new surface: contours, and all six racers re-run. Otherwise only the racers whose
+        slider moved are re-run, and only their two lines are redrawn."""
+        surface = self.surface_choice.value
+        if surface != self._surface_drawn:
+            self._draw_surface(surface)
+        moved = [name for name in RACERS
+                 if on_grid(self.sliders[name].value) != self._lrs_drawn.get(name)]
+        if not moved:
             return
-        s = _surface(self.surface_choice.value)
+        self.blitter.focus([line for name in moved
+                            for line in (self.paths[name], self.curves[name])])
+        for name in moved:
+            self._run(name)
+        self._finish()
+
+    def _draw_surface(self, surface):
+        s = _surface(surface)
         self.surface = s
         if self.contours is not None:
             self.contours.remove()
@@ -210,31 +227,21 @@ class OptimizerRace(FigureWidget):
         self.start.set_data([s.start[0]], [s.start[1]])
         self.minima.set_data([m[0] for m in s.minima], [m[1] for m in s.minima])
         self.ax.set(xlim=s.xlim, ylim=s.ylim)
-        self.title.set_text(f"{self.surface_choice.value}: {s.note}")
-        self.blitter.focus([*self.paths.values(), *self.curves.values()])
+        self.title.set_text(f"{surface}: {s.note}")
         self.blitter.invalidate()
-        for name in RACERS:
-            self._run(name)
-        self._finish()
-
-    def update(self, name):
-        """One slider moved: re-run that racer only, and redraw only its two lines."""
-        if self._holding or self.surface is None:
-            return
-        self.blitter.focus([self.paths[name], self.curves[name]])
-        self._run(name)
-        self._finish()
+        self._surface_drawn, self._lrs_drawn = surface, {}
 
     def _run(self, name):
-        run = self.runs[name] = remembered_run(self.surface_choice.value, name,
-                                               on_grid(self.sliders[name].value), self.steps)
+        lr = on_grid(self.sliders[name].value)
+        run = self.runs[name] = remembered_run(self._surface_drawn, name, lr, self.steps)
+        self._lrs_drawn[name] = lr
         self.paths[name].set_data(run.path[:, 0], run.path[:, 1])
         self.curves[name].set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
 
     def _finish(self):
         rows = "".join(
             f"<tr class='race-row-{name.lower()}'><td style='color:{RACERS[name][1]}'><b>{name}</b></td>"
-            f"<td>η = {self.sliders[name].value:.2g}</td><td>{html.escape(self.outcome(name))}</td></tr>"
+            f"<td>η = {self._lrs_drawn[name]:.2g}</td><td>{html.escape(self.outcome(name))}</td></tr>"
             for name in RACERS)
         self.status.value = f"<table>{rows}</table>"
         self.redraw()

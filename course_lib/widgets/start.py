@@ -3,6 +3,8 @@ from importlib import metadata
 
 import ipywidgets as W
 
+from ._base import Controlled
+
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipympl", "scikit-learn", "jupyterlab",
             "nbval", "course-lib")
 MINIMUM = {"ipywidgets": (8,), "jupyterlab": (4,)}
@@ -29,25 +31,28 @@ def check_versions(found):
     return problems
 
 
-class AliveCheck:
+class AliveCheck(Controlled):
     """A slider whose value the kernel squares: if the text follows the slider, widgets work.
 
-    The text is computed by Python in the kernel on every change, not by the browser.
+    The text is computed by Python in the kernel on every change, not by the browser (one
+    change at a time, whatever thread it arrives on: see `Controlled`).
     """
+
+    draws = False
 
     def __init__(self, value=3):
         self.slider = W.IntSlider(value=value, min=0, max=20, description="x",
                                   continuous_update=True)
         self.result = W.HTML()
-        self.slider.observe(lambda change: self.update(), names="value")
         self.box = W.VBox([self.slider, self.result])
+        self.watch(self.slider)
         self.update()
 
     def text(self):
         x = self.slider.value
         return f"the kernel says: x² = {x}² = {x * x}"
 
-    def update(self):
+    def _update(self):
         self.result.value = f"<span class='alive-result'>{self.text()}</span>"
 
     def _repr_mimebundle_(self, **kwargs):

@@ -13,7 +13,7 @@ from ..data import digits_split
 from ..network import MLP
 from ..optimizers import SGD, AdaGrad, Adam, RMSprop
 from ..training import DEFAULTS, train
-from ._base import FigureWidget, new_figure
+from ._base import FigureWidget, matplotlib_lock, new_figure
 
 OPTIMIZERS = ("SGD", "Adam", "RMSprop", "AdaGrad")
 BATCH_SIZES = (16, 32, 64, 128, 256, 1500)
@@ -48,7 +48,13 @@ def make_optimizer(name, lr, momentum):
 
 class TrainingWidget(FigureWidget):
     """Sliders for the learning rate and momentum (plus optimizer, batch size, epochs, a
-    preset); the cost and the train/validation accuracy per epoch; the final accuracy."""
+    preset); the cost and the train/validation accuracy per epoch; the final accuracy.
+
+    A retrain takes up to seconds: it runs outside the matplotlib lock (only drawing takes it,
+    so other widgets stay live), stops early when the controls change meanwhile, and the texts
+    describe the run on screen (`trained`), not controls that moved since."""
+
+    draws = False
 
     def __init__(self, split=None, seed=0, **settings):
         self.split = split if split is not None else digits_split("stratified")
@@ -96,34 +102,26 @@ class TrainingWidget(FigureWidget):
         self.box.add_class("training-widget")
         self.status.add_class("training-status")
         self.view.add_class("training-figure")
-        self._applying = False
-        self.preset.observe(self._on_preset, names="value")
         for c in (self.optimizer, self.lr, self.momentum, self.batch_size, self.epochs):
-            c.observe(self._on_change, names="value")
+            self.watch(c)
+        self.preset_menu(self.preset, lambda name: self.apply(PRESETS[name]))
         self.update()
 
     # -- controls ---------------------------------------------------------------------------
-    def _on_preset(self, change):
-        if change["new"] in PRESETS:
-            self.apply(PRESETS[change["new"]])
-
-    def _on_change(self, change):
-        if not self._applying:
-            self.preset.value = "(custom)"
-            self.update()
-
     def apply(self, settings):
         """Set several controls at once, then retrain once."""
-        self._applying = True
-        try:
+        with self.hold():
             self.optimizer.value = settings["optimizer"]
             self.lr.value = settings["lr"]
             self.momentum.value = settings["momentum"]
             self.batch_size.value = settings["batch_size"]
             self.epochs.value = settings["epochs"]
-        finally:
-            self._applying = False
-        self.update()
+
+    def settings(self):
+        """The controls' values: {optimizer, lr, momentum, batch_size, epochs}."""
+        return {"optimizer": self.optimizer.value, "lr": self.lr.value,
+                "momentum": self.momentum.value, "batch_size": self.batch_size.value,
+                "epochs": self.epochs.value}
 
     # -- training ---------------------------------------------------------------------------
     def network(self):
@@ -131,44 +129,55 @@ class TrainingWidget(FigureWidget):
         return MLP(DEFAULTS["sizes"], activation=DEFAULTS["activation"],
                    batch_norm=DEFAULTS["batch_norm"], seed=self.seed)
 
-    def retrain(self):
-        """Train from scratch with the current settings; return the History."""
+    def retrain(self, settings=None):
+        """Train from scratch with `settings` (default: the controls'); return the History.
+        Stops early if the controls change meanwhile (the widget then trains again)."""
+        s = self.settings() if settings is None else settings
         sp = self.split
-        self.momentum.disabled = self.optimizer.value in ("RMSprop", "AdaGrad")
-        opt = make_optimizer(self.optimizer.value, self.lr.value, self.momentum.value)
+        self.momentum.disabled = s["optimizer"] in ("RMSprop", "AdaGrad")
+        opt = make_optimizer(s["optimizer"], s["lr"], s["momentum"])
         self._last_draw = time.perf_counter()
         return train(self.network(), opt, sp.X_train, sp.y_train, sp.X_val, sp.y_val,
-                     epochs=self.epochs.value, batch_size=self.batch_size.value,
-                     seed=self.seed, progress=False, callback=self._on_epoch)
+                     epochs=s["epochs"], batch_size=s["batch_size"], seed=self.seed,
+                     progress=False, callback=lambda h: self._on_epoch(h, s["epochs"]))
 
-    def _on_epoch(self, history):
+    def _on_epoch(self, history, epochs):
+        if self.superseded():
+            return True                                    # newer settings wait: stop here
         if time.perf_counter() - self._last_draw > 0.3:   # long runs: show progress live
-            self._set_curves(history)
-            self.redraw()
+            with self.drawing():
+                self._set_curves(history, epochs)
+                self.redraw()
             self._last_draw = time.perf_counter()
+        return None
 
-    def _set_curves(self, h):
-        epochs = np.asarray(h.epoch)
-        self.cost_line.set_data(epochs, h.cost)
-        self.train_line.set_data(epochs, 100 * np.asarray(h.train_accuracy))
-        self.val_line.set_data(epochs, 100 * np.asarray(h.val_accuracy))
+    def _set_curves(self, h, epochs):
+        epochs_run = np.asarray(h.epoch)
+        self.cost_line.set_data(epochs_run, h.cost)
+        self.train_line.set_data(epochs_run, 100 * np.asarray(h.train_accuracy))
+        self.val_line.set_data(epochs_run, 100 * np.asarray(h.val_accuracy))
         for ax in (self.ax_cost, self.ax_acc):
-            ax.set_xlim(0.5, self.epochs.value + 0.5)
+            ax.set_xlim(0.5, epochs + 0.5)
         if h.cost:
             lo, hi = min(h.cost), max(h.cost)
             self.ax_cost.set_ylim(lo / 1.5, hi * 1.5)
             worst = 100 * min(h.train_accuracy + h.val_accuracy)
             self.ax_acc.set_ylim(min(50.0, 10 * np.floor(worst / 10)), 101)
 
-    def update(self):
-        self.history = h = self.retrain()
-        self._set_curves(h)
-        self.banner.set_text(f"diverged at epoch {h.diverged_at}" if h.diverged else "")
-        self.accuracy.value = f"<b>{html.escape(self.accuracy_text())}</b>"
-        self.status.value = html.escape(self.summary())
-        self.redraw()
+    def _update(self):
+        settings = self.settings()
+        h = self.retrain(settings)
+        if self.superseded():       # the loop trains again with the newer settings
+            return
+        with self.drawing():
+            self.history, self.trained = h, settings
+            self._set_curves(h, settings["epochs"])
+            self.banner.set_text(f"diverged at epoch {h.diverged_at}" if h.diverged else "")
+            self.accuracy.value = f"<b>{html.escape(self.accuracy_text())}</b>"
+            self.status.value = html.escape(self.summary())
+            self.redraw()
 
-    # -- text ---------------------------------------------------------------------------------
+    # -- text: the run on screen ------------------------------------------------------------
     def accuracy_text(self):
         h = self.history
         if h.diverged:
@@ -176,12 +185,13 @@ class TrainingWidget(FigureWidget):
         return (f"validation accuracy {100 * h.val_accuracy[-1]:.2f} % "
                 f"(training {100 * h.train_accuracy[-1]:.2f} %) after {h.epoch[-1]} epochs")
 
-    def settings_text(self):
-        opt = self.optimizer.value
+    def settings_text(self, settings=None):
+        s = self.trained if settings is None else settings
+        opt = s["optimizer"]
         mom = "" if opt in ("RMSprop", "AdaGrad") else \
-            f", {'β₁' if opt == 'Adam' else 'momentum'} {self.momentum.value:.2f}"
-        return (f"{opt}, learning rate {self.lr.value:.3g}{mom}, batch size "
-                f"{self.batch_size.value}, {self.epochs.value} epochs")
+            f", {'β₁' if opt == 'Adam' else 'momentum'} {s['momentum']:.2f}"
+        return (f"{opt}, learning rate {s['lr']:.3g}{mom}, batch size "
+                f"{s['batch_size']}, {s['epochs']} epochs")
 
     def summary(self):
         return f"{self.settings_text()}: {self.accuracy_text()}"
@@ -208,7 +218,8 @@ class StaticFigure(FigureWidget):
 
 def static_figure(fig, text):
     """Show `fig` (made with new_figure) with the one-line description `text`."""
-    fig.tight_layout()
+    with matplotlib_lock():
+        fig.tight_layout()
     return StaticFigure(fig, text)
 
 
