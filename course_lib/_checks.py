@@ -40,6 +40,16 @@ def not_masked(x, name):
                              f"first, e.g. {name}.filled(0.0)")
 
 
+def loose_array(x, name):
+    """np.asarray(x) for a first look at its shape (masked arrays refused), or None if numpy
+    cannot make an array of it (a ragged list): the caller's full check then says why."""
+    not_masked(x, name)
+    try:
+        return np.asarray(x)
+    except (TypeError, ValueError):
+        return None
+
+
 def numeric_array(x, name):
     """`x` as an array of real numbers: float arrays keep their dtype, integers and bools (0/1)
     become float64. Strings, complex numbers, None and masked arrays are refused."""

@@ -4,7 +4,7 @@ import numpy as np
 from . import activations as _activations
 from . import batchnorm as _batchnorm
 from . import costs as _costs
-from ._checks import (InputTypeError, choice, count, describe, flag, labels, matrix, not_masked,
+from ._checks import (InputTypeError, choice, count, describe, flag, labels, loose_array, matrix,
                       positive, seed as _seed, unit_interval)
 from .backprop import backprop, backprop_bn, feedforward, feedforward_bn
 
@@ -131,11 +131,7 @@ class MLP:
         fit the cost (cost.check_targets): cross_entropy wants columns of probabilities (≥ 0,
         summing to 1), binary_cross_entropy entries in [0, 1], quadratic any finite numbers."""
         n_out = self.sizes[-1]
-        not_masked(Y, name)
-        try:
-            arr = np.asarray(Y)
-        except (TypeError, ValueError):   # ragged: matrix() below says so
-            arr = None
+        arr = loose_array(Y, name)     # None if ragged: matrix() below says so
         if arr is not None and arr.ndim == 1:
             if arr.shape[0] != m:
                 raise ValueError(f"labels have shape {arr.shape}; expected ({m},), one per column of X")

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ._checks import (InputTypeError, NonFiniteError, choice, count, describe, flag, labels, matrix,
-                      not_masked, positive, seed as _seed)
+from ._checks import (InputTypeError, NonFiniteError, choice, count, describe, flag, labels, loose_array,
+                      matrix, positive, seed as _seed)
 from .network import MLP
 from .optimizers import SGD, Optimizer
 
@@ -138,11 +138,7 @@ def _one_blas_thread():
 
 def _labels_of(net, Y, m, name):
     """Integer labels (m,) from one-hot (nᴸ, m) targets or from labels (m,)."""
-    not_masked(Y, name)
-    try:
-        arr = np.asarray(Y)
-    except (TypeError, ValueError):   # ragged: matrix() below says so
-        arr = None
+    arr = loose_array(Y, name)     # None if ragged: matrix() below says so
     if arr is not None and arr.ndim == 1:
         if arr.shape[0] != m:
             raise ValueError(f"{name} has shape {arr.shape}; expected ({m},), one label per column of X")
