@@ -9,7 +9,7 @@ from .gradcheck import check_params, format_error, gradient_check, numerical_gra
 from .network import MLP, one_hot
 from .optimizers import SGD, AdaGrad, Adam, RMSprop
 from .training import History, default_setup, train
-from . import graph, inspector, neuron
+from . import graph, inspector, neuron, stochastic
 
 __version__ = "0.1.0"
 
@@ -18,5 +18,5 @@ __all__ = [
     "format_error", "gradient_check", "hidden_error", "load_digits", "numerical_gradient", "one_hot",
     "output_error", "relative_error", "weight_gradient",
     "batchnorm", "History", "default_setup", "train",
-    "graph", "inspector", "neuron",
+    "graph", "inspector", "neuron", "stochastic",
 ]
