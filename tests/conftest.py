@@ -23,10 +23,7 @@ def pytest_report_header(config):
 
     import numpy as np
     from threadpoolctl import threadpool_info
-    try:
-        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-    except ImportError:
-        from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     simd = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
     blas = [f"{i.get('internal_api')} {i.get('architecture')} ×{i.get('num_threads')}"
             for i in threadpool_info() if i.get("user_api") == "blas"]

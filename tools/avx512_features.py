@@ -6,12 +6,7 @@ AVX512_SPR; numpy 2.0 lists AVX512F, AVX512_SKX, ...), so they are read from thi
 list of dispatched features. Only features this CPU has are named: numpy refuses to disable what
 the machine lacks. Prints an empty line on a CPU without AVX-512 (nothing to hold back).
 """
-import numpy  # noqa: F401  (loads the extension module that holds the lists)
-
-try:
-    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-except ImportError:   # numpy < 2 kept them in numpy.core
-    from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__  # numpy >= 2.0
 
 held_back = [f for f in __cpu_dispatch__
              if (f.startswith("AVX512") or f == "X86_V4") and __cpu_features__.get(f)]
