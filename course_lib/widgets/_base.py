@@ -36,6 +36,7 @@ from contextlib import contextmanager
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+import traitlets
 
 _MATPLOTLIB = threading.RLock()
 
@@ -50,17 +51,65 @@ def matplotlib_lock():
     return _MATPLOTLIB
 
 
-def new_figure(figsize=(7, 4.2), **figure_kw):
+# -- sizes and fonts: one place for every course figure -----------------------------------------
+# A classroom projector shows about 1280×720; the narrowest screen the course is tested on is
+# 1024×768 with the browser zoomed to 125 %, where JupyterLab's output area (file browser
+# collapsed) is 639 CSS px wide. Figures have a size chosen for that: ipympl shows a canvas at
+# figsize × DPI CSS px (on a HiDPI screen or a zoomed page it draws more device pixels, not a
+# bigger picture), and the stored PNG is saved at the same DPI, so a picture looks the same size
+# live and stored. A text of s points is s × DPI / 72 CSS px tall on screen.
+DPI = 100
+MAX_FIGSIZE = (6.2, 5.2)
+"""inches: at most 620 × 520 CSS px (ipympl adds an 8 px frame: 628 px in 639). Taller than
+wide is left to the widget: with its controls it must stay within 720 px on the screen."""
+MIN_FONT = 12.0
+"""points: 12 × 100/72 = 16.7 CSS px, at least CSS's 12pt (16 px) for every text."""
+MIN_LINE = 1.5
+"""points: 1.5 × 100/72 = 2.1 px, the thinnest data line (grid lines and frames excepted)."""
+STYLE = {
+    "figure.dpi": DPI, "savefig.dpi": DPI,
+    "font.size": MIN_FONT, "axes.titlesize": MIN_FONT, "axes.labelsize": MIN_FONT,
+    "xtick.labelsize": MIN_FONT, "ytick.labelsize": MIN_FONT, "legend.fontsize": MIN_FONT,
+    "legend.title_fontsize": MIN_FONT, "figure.titlesize": MIN_FONT + 1,
+    "axes.titlepad": 5.0, "axes.labelpad": 3.0,
+    "legend.framealpha": 0.9, "legend.handlelength": 1.6, "legend.handletextpad": 0.5,
+    "legend.columnspacing": 1.0, "legend.borderaxespad": 0.3, "legend.labelspacing": 0.3,
+    "lines.linewidth": 2.0, "lines.markersize": 6.0, "grid.linewidth": 0.8,
+    "figure.constrained_layout.h_pad": 0.03, "figure.constrained_layout.w_pad": 0.03,
+    "figure.constrained_layout.hspace": 0.03, "figure.constrained_layout.wspace": 0.03,
+}
+"""rcParams of the course's figures (`course_style`): 12 pt text, 2 px lines."""
+
+
+@contextmanager
+def course_style():
+    """Build a figure's artists inside this: matplotlib's defaults become the course's
+    (`STYLE`). rcParams are process-wide: hold `matplotlib_lock()` (widget constructors do)."""
+    with _MATPLOTLIB, plt.rc_context(STYLE):
+        yield
+
+
+def fit_size(figsize):
+    """figsize scaled down (both sides by one factor) to fit MAX_FIGSIZE; unchanged if it fits."""
+    w, h = (float(v) for v in figsize)
+    k = min(1.0, MAX_FIGSIZE[0] / w, MAX_FIGSIZE[1] / h)
+    return (round(w * k, 3), round(h * k, 3))
+
+
+def new_figure(figsize=(6.2, 4.2), layout="constrained", **figure_kw):
     """A figure that is not shown by itself: the widget decides where it goes.
 
-    Under ipympl (%matplotlib widget) fig.canvas is an interactive widget; under any other
-    backend the widget shows a PNG that is refreshed on every redraw. The figure is not
-    registered with pyplot, so it lives as long as its widget: re-running a cell many times
-    never piles up figures (nor matplotlib's "more than 20 figures" warning), and pyplot does
-    not ask for redraws of its own.
+    Its size is `figsize` scaled down to fit MAX_FIGSIZE (the screens the course is made for),
+    its dpi DPI, its layout engine constrained (pass layout=None for none). Under ipympl
+    (%matplotlib widget) fig.canvas is an interactive widget; under any other backend the widget
+    shows a PNG that is refreshed on every redraw. The figure is not registered with pyplot, so
+    it lives as long as its widget: re-running a cell many times never piles up figures (nor
+    matplotlib's "more than 20 figures" warning), and pyplot does not ask for redraws of its own.
     """
+    figure_kw.setdefault("dpi", DPI)
     with _MATPLOTLIB, plt.ioff():  # ipympl would otherwise queue the figure for showing
-        fig = plt.new_figure_manager(0, figsize=figsize, **figure_kw).canvas.figure
+        fig = plt.new_figure_manager(0, figsize=fit_size(figsize), layout=layout,
+                                     **figure_kw).canvas.figure
     canvas = fig.canvas
     if isinstance(canvas, W.DOMWidget):
         canvas.header_visible = False
@@ -68,8 +117,61 @@ def new_figure(figsize=(7, 4.2), **figure_kw):
         canvas.footer_visible = False
         canvas.resizable = False
         canvas.capture_scroll = False
+        canvas.layout.flex = "0 0 auto"      # never squeezed by the controls beside it
         _lock_canvas_messages(canvas)
     return fig
+
+
+def _data_lines(fig):
+    """The lines, line collections and arrows that draw data (not ticks, grids or frames)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.contour import ContourSet
+    from matplotlib.patches import FancyArrowPatch, StepPatch
+    from matplotlib.text import Annotation
+    found = []
+    for ax in fig.axes:
+        found += [line for line in ax.lines if line.get_linestyle() not in ("None", "", " ")]
+        found += [c for c in ax.collections
+                  if isinstance(c, LineCollection) or (isinstance(c, ContourSet) and not c.filled)]
+        found += [p for p in ax.patches if isinstance(p, (FancyArrowPatch, StepPatch))]
+        found += [t.arrow_patch for t in ax.texts
+                  if isinstance(t, Annotation) and t.arrow_patch is not None]
+    return found
+
+
+def readable(fig):
+    """Bring every text of `fig` to at least MIN_FONT points and every data line to MIN_LINE,
+    for tick labels made later too (a figure made outside `course_style`, or with a smaller
+    size asked for, is floored here)."""
+    from matplotlib.text import Text
+    with _MATPLOTLIB:
+        for text in fig.findobj(Text):
+            if text.get_fontsize() < MIN_FONT:
+                text.set_fontsize(MIN_FONT)
+        for ax in fig.axes:
+            for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+                for which, ticks in (("major", axis.get_major_ticks()),
+                                     ("minor", axis.get_minor_ticks())):
+                    size = max([MIN_FONT] + [t.label1.get_fontsize() for t in ticks[:1]])
+                    ax.tick_params(axis=name, which=which, labelsize=size)
+        for artist in _data_lines(fig):
+            widths = np.atleast_1d(artist.get_linewidth())
+            if widths.size and widths.min() < MIN_LINE:
+                artist.set_linewidth(np.maximum(widths, MIN_LINE) if widths.size > 1
+                                     else MIN_LINE)
+
+
+def fix_layout(fig):
+    """Lay the figure out once with its layout engine (constrained, from `new_figure`) and keep
+    that layout: texts that change later must fit where they are (a moving layout would also
+    cost every redraw). A figure without a layout engine (its axes placed by hand) is left
+    alone."""
+    with _MATPLOTLIB:
+        engine = fig.get_layout_engine()
+        if engine is None or not fig.axes:
+            return
+        engine.execute(fig)       # (a layout fixed before keeps its place-holder: no-op)
+        fig.set_layout_engine("none")
 
 
 def _lock_canvas_messages(canvas):
@@ -91,8 +193,8 @@ def _lock_canvas_messages(canvas):
             widget.on_msg(locked)
 
 
-def figure_png(fig, dpi=80):
-    """The figure as PNG bytes."""
+def figure_png(fig, dpi=DPI):
+    """The figure as PNG bytes, at the dpi the canvas is shown with (same size as live)."""
     buf = io.BytesIO()
     with _MATPLOTLIB:
         fig.savefig(buf, format="png", dpi=dpi)
@@ -537,12 +639,15 @@ class FigureWidget(Controlled):
 
     def __init__(self, fig, controls, status=None):
         self.fig = fig
-        self.status = status if status is not None else W.HTML()
+        self.status = status if status is not None else StatusLine()
         if isinstance(fig.canvas, W.DOMWidget):
             self.view = fig.canvas
+            _faster_png(fig.canvas)   # whole frames: a frame lost in the browser does no harm
         else:
-            self.view = W.Image(format="png")
-        self.box = W.VBox([*controls, self.status, self.view])
+            self.view = W.Image(format="png", layout=W.Layout(flex="0 0 auto"))
+        readable(fig)
+        fix_layout(fig)
+        self.box = widget_box(self.view, controls, self.status)
 
     def redraw(self):
         """Push the updated artists to the screen (ipympl) or refresh the fallback PNG."""
@@ -594,32 +699,35 @@ def png_rgba(pixels, level=1):
 
 
 def _faster_png(canvas):
-    """Send the canvas's frames as fast-to-encode PNGs (`png_rgba`) instead of Pillow's.
+    """Send every frame of the canvas whole, as a fast-to-encode PNG (`png_rgba`).
 
-    Encoding the frame is the largest cost of a blit. This is matplotlib's WebAgg
-    `get_diff_image` with only the encoder changed, installed on this canvas only, and only
-    if the canvas has the attributes it relies on.
+    matplotlib's WebAgg canvas sends a frame after each draw or blit, normally only the pixels
+    that changed since the frame before ("diff" mode), and encodes it with Pillow. But ipympl's
+    browser side shows a frame once its image has loaded, and a frame that arrives before the
+    one before it has loaded replaces it: that one is never shown. A lost diff leaves its
+    pixels stale for good — the ghost of an earlier curve, a title that contradicts the status
+    line — and two frames in quick succession are common (threads, fast keys, a busy browser).
+    A whole frame makes a lost one harmless: the next one shows everything. It costs about 2 ms
+    more to encode than a diff, far less than Pillow's encoder would. No frame is sent while a
+    Blitter captures its background (the picture without its moving artists, which would
+    otherwise reach the browser just before the blit's frame and be lost or flash).
+
+    This is matplotlib's WebAgg `get_diff_image` with the encoder changed and diffs turned off,
+    installed on this canvas only, and only if the canvas has the attributes it relies on.
     """
     needed = ("_png_is_old", "_force_full", "_last_buff", "set_image_mode", "get_renderer")
     if not all(hasattr(canvas, name) for name in needed):
         return
 
     def get_diff_image():
-        if not canvas._png_is_old:
-            return None
+        if not canvas._png_is_old or getattr(canvas, "_course_background", False):
+            return None           # (a Blitter's background: the blit right after sends it)
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-        buff = pixels.view(np.uint32).squeeze(2)
-        if (canvas._force_full or buff.shape != canvas._last_buff.shape
-                or (pixels[:, :, 3] != 255).any()):
-            canvas.set_image_mode("full")
-            output = buff
-        else:
-            canvas.set_image_mode("diff")
-            output = np.where(buff != canvas._last_buff, buff, 0)
-        canvas._last_buff = buff.copy()
+        canvas.set_image_mode("full")
+        canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()
         canvas._force_full = False
         canvas._png_is_old = False
-        return png_rgba(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
+        return png_rgba(pixels)
 
     canvas.get_diff_image = get_diff_image
 
@@ -627,9 +735,10 @@ def _faster_png(canvas):
 class Blitter:
     """Redraw only the artists that move (matplotlib blitting) when the canvas is ipympl's.
 
-    A full draw with those artists hidden gives a background; each update restores it, draws
-    the moving artists on top and sends the changed pixels. The background is captured again
-    when the canvas size changes or after `invalidate()` (call it when axes limits change).
+    A full draw with those artists hidden gives a background (drawn, not sent); each update
+    restores it, draws the moving artists on top and sends the frame (whole: `_faster_png`).
+    The background is captured again when the canvas size changes or after `invalidate()`
+    (call it when axes limits change).
     Under any other backend `redraw(fallback)` just calls fallback (a full PNG). It draws under
     `matplotlib_lock()`, and the artists it hides for the background are shown again even if
     that draw fails.
@@ -667,7 +776,13 @@ class Blitter:
         try:
             for a in self.artists:
                 a.set_visible(False)
-            canvas.draw()
+            # WebAgg's draw also sends the picture, here without the artists: a frame of its
+            # own just before the blit's; `_faster_png` holds it back (the blit sends it)
+            canvas._course_background = True
+            try:
+                canvas.draw()
+            finally:
+                canvas._course_background = False
             self.background = canvas.copy_from_bbox(self.fig.bbox)
         finally:
             for a, v in zip(self.artists, shown):
@@ -697,11 +812,68 @@ class Blitter:
 
 
 def preset_buttons(presets, apply, css):
-    """A row of buttons, one per preset name; clicking calls apply(name)."""
+    """A row of buttons, one per preset name, that wraps when narrow; clicking calls
+    apply(name). Each button is as wide as its name (never cut to "zi…")."""
     buttons = []
     for name, spec in presets.items():
-        b = W.Button(description=name, tooltip=spec["says"], layout=W.Layout(width="auto"))
+        b = W.Button(description=name, tooltip=spec["says"],
+                     layout=W.Layout(width="auto", flex="0 0 auto"))
         b.add_class(css)
         b.on_click(lambda _, name=name: apply(name))
         buttons.append(b)
-    return W.HBox([W.Label("presets:"), *buttons])
+    return control_row(W.Label("presets:"), *buttons)
+
+
+# -- layouts: controls that wrap rather than shrink --------------------------------------------
+PANEL_WIDTH = 300
+"""CSS px: the narrowest the controls' column gets beside a figure. A figure of the widest size
+(628 px with ipympl's frame) leaves about 460 px for it at 1280×720; at 1024×768 and 125 %
+(639 px) it does not fit beside the figure and goes below it, full width."""
+TRACK = 160
+"""CSS px: the narrowest slider track made (at least 150 px, with room for rounding)."""
+
+
+def slider_layout(description_width=90, track=TRACK, readout=True):
+    """kwargs for an ipywidgets slider: a description column `description_width` px wide and a
+    track of at least `track` px, growing with the room it has (`control_row` wraps it onto a
+    line of its own before it would shrink). ipywidgets puts a 72 px readout and 24 px of
+    margins after the track (24 px only with readout=False)."""
+    least = description_width + (96 if readout else 24) + track
+    return dict(readout=readout, style={"description_width": f"{description_width}px"},
+                layout=W.Layout(width="auto", flex=f"1 1 {least}px", min_width=f"{least}px",
+                                max_width="100%"))
+
+
+def control_row(*children):
+    """A row of controls that wraps onto more lines rather than squeezing them."""
+    return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="center",
+                                                  width="100%"))
+
+
+class StatusLine(W.HTML):
+    """A widget's status line: HTML whose lines are 1.4 high, not ipywidgets' 28 px (a status
+    line that wraps onto three lines would otherwise take 84 px of a 720 px screen)."""
+
+    OPEN = "<div class='course-status' style='line-height: 1.4'>"
+
+    @traitlets.validate("value")
+    def _compact(self, proposal):
+        value = proposal["value"]
+        return value if not value or value.startswith(self.OPEN) else f"{self.OPEN}{value}</div>"
+
+
+def widget_box(view, controls, status):
+    """The widget's box: the figure, and beside it (when the output area is wide enough, else
+    below it) a column with the controls and the status line. A widget without controls shows
+    its status line (a caption) above the figure."""
+    if not controls:
+        box = W.VBox([status, view])
+    else:
+        panel = W.VBox([*controls, status],
+                       layout=W.Layout(flex=f"1 1 {PANEL_WIDTH}px", min_width=f"{PANEL_WIDTH}px",
+                                       max_width="100%"))
+        panel.add_class("course-controls")
+        box = W.HBox([view, panel], layout=W.Layout(flex_flow="row wrap",
+                                                    align_items="flex-start"))
+    box.add_class("course-widget")
+    return box

@@ -3,12 +3,13 @@ saturated sigmoid neuron under the quadratic cost (and its cure, the cross-entro
 import html
 
 import ipywidgets as W
+import matplotlib.ticker
 import numpy as np
 
 from .. import activations as _activations
 from .. import costs as _costs
 from .._checks import choice, finite_array, positive
-from ._base import FigureWidget, new_figure
+from ._base import FigureWidget, control_row, course_style, new_figure, slider_layout
 
 FIVE = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 Z_RANGE = (-5.0, 5.0)
@@ -20,28 +21,34 @@ class ActivationExplorer(FigureWidget):
 
     def __init__(self, name="sigmoid", z0=1.0):
         self.name_box = W.Dropdown(options=FIVE, value=choice(name, FIVE, "activation"),
-                                   description="activation")
+                                   description="activation", style={"description_width": "70px"},
+                                   layout=W.Layout(width="auto", flex="0 1 230px"))
         self.z0_slider = W.FloatSlider(value=float(z0), min=Z_RANGE[0], max=Z_RANGE[1], step=0.1,
-                                       description="z₀", continuous_update=True)
-        fig = new_figure((11, 4.2))
-        self.ax_f, self.ax_d = fig.subplots(1, 2)
-        self.z = np.linspace(*Z_RANGE, 1001)
-        (self.curve_f,) = self.ax_f.plot(self.z, self.z, lw=2.5, color="C0")
-        (self.tangent,) = self.ax_f.plot([], [], "--", lw=1.5, color="C3", label="tangent at z₀")
-        (self.dot_f,) = self.ax_f.plot([], [], "o", ms=9, color="C3")
-        (self.curve_d,) = self.ax_d.plot(self.z, self.z, lw=2.5, color="C1")
-        (self.dot_d,) = self.ax_d.plot([], [], "o", ms=9, color="C3", label="σ'(z₀)")
-        for ax, label in ((self.ax_f, "σ(z)"), (self.ax_d, "σ'(z)")):
-            ax.set_xlabel("z", fontsize=12)
-            ax.set_ylabel(label, fontsize=12)
-            ax.axhline(0, color="0.7", lw=0.8)
-            ax.axvline(0, color="0.7", lw=0.8)
-            ax.grid(alpha=0.3)
-        self.ax_f.legend(loc="upper left")
-        self.ax_f.set_title("σ(z)", fontsize=13)   # replaced in update(); here for the layout
-        self.ax_d.set_title("σ'(z)", fontsize=13)
-        fig.tight_layout()
-        super().__init__(fig, [W.HBox([self.name_box, self.z0_slider])])
+                                       description="z₀", continuous_update=True,
+                                       **slider_layout(30))
+        with course_style():
+            fig = new_figure((6.2, 3.9))
+            self.ax_f, self.ax_d = fig.subplots(1, 2)
+            self.z = np.linspace(*Z_RANGE, 1001)
+            (self.curve_f,) = self.ax_f.plot(self.z, self.z, lw=2.5, color="C0")
+            (self.tangent,) = self.ax_f.plot([], [], "--", lw=2, color="C3",
+                                             label="tangent at z₀")
+            (self.dot_f,) = self.ax_f.plot([], [], "o", ms=9, color="C3")
+            (self.curve_d,) = self.ax_d.plot(self.z, self.z, lw=2.5, color="C1")
+            (self.dot_d,) = self.ax_d.plot([], [], "o", ms=9, color="C3", label="σ'(z₀): its slope")
+            for ax, label in ((self.ax_f, "σ(z)"), (self.ax_d, "σ'(z)")):
+                ax.set_xlabel("z")
+                ax.set_ylabel(label)
+                # ticks at 1, 2 or 5 × 10ᵏ, laid out once for the widest labels (−1.0)
+                ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, steps=[1, 2, 5, 10]))
+                ax.set_ylim(-1.05, 1.05)
+                ax.axhline(0, color="0.7", lw=1.5)
+                ax.axvline(0, color="0.7", lw=1.5)
+                ax.grid(alpha=0.3)
+            fig.legend(handles=[self.tangent, self.dot_d], loc="outside lower center", ncols=2)
+            self.title_f = self.ax_f.set_title("leaky_relu: σ(z)")
+            self.title_d = self.ax_d.set_title("leaky_relu: σ'(z)")
+        super().__init__(fig, [control_row(self.name_box, self.z0_slider)])
         self.watch(self.name_box)
         self.watch(self.z0_slider)
         self.update()
@@ -67,8 +74,8 @@ class ActivationExplorer(FigureWidget):
         pad_f = 0.1 * (f.max() - f.min())
         self.ax_f.set_ylim(f.min() - pad_f, f.max() + pad_f)
         self.ax_d.set_ylim(min(d.min(), 0.0) - 0.1, d.max() + 0.15)
-        self.ax_f.set_title(f"{name}: σ(z)", fontsize=13)
-        self.ax_d.set_title(f"{name}: derivative σ'(z)", fontsize=13)
+        self.title_f.set_text(f"{name}: σ(z)")
+        self.title_d.set_text(f"{name}: σ'(z)")
         self.status.value = f"<tt>{html.escape(self.summary())}</tt>"
         self.redraw()
 
@@ -140,33 +147,36 @@ class SlowdownRace(FigureWidget):
     TOL = 0.1
 
     def __init__(self, w0=2.0, b0=2.0, lr=0.15):
-        self.w_slider = W.FloatSlider(value=w0, min=-3.0, max=3.0, step=0.1, description="w₀")
-        self.b_slider = W.FloatSlider(value=b0, min=-3.0, max=3.0, step=0.1, description="b₀")
-        self.lr_slider = W.FloatSlider(value=lr, min=0.01, max=1.0, step=0.01, description="η")
+        self.w_slider = W.FloatSlider(value=w0, min=-3.0, max=3.0, step=0.1, description="w₀",
+                                      **slider_layout(30))
+        self.b_slider = W.FloatSlider(value=b0, min=-3.0, max=3.0, step=0.1, description="b₀",
+                                      **slider_layout(30))
+        self.lr_slider = W.FloatSlider(value=lr, min=0.01, max=1.0, step=0.01, description="η",
+                                       **slider_layout(30))
         self.preset = W.Dropdown(options=["(custom)", *SLOWDOWN_PRESETS], value="(custom)",
-                                 description="preset")
-        fig = new_figure((11, 4.2))
-        self.ax_a, self.ax_g = fig.subplots(1, 2)
-        t = np.arange(self.STEPS + 1)
-        self.lines = {}
-        for cost, color, label in (("quadratic", "C0", "quadratic cost"),
-                                   ("binary_cross_entropy", "C1", "cross-entropy")):
-            (la,) = self.ax_a.plot(t, t * 0.0, lw=2.5, color=color, label=label)
-            (lg,) = self.ax_g.plot(t, t * 0.0 + 1.0, lw=2.5, color=color, label=label)
-            self.lines[cost] = (la, lg)
-        self.ax_a.axhline(self.TOL, ls=":", color="0.4", lw=1.2, label=f"a = {self.TOL}")
-        self.ax_a.set(xlim=(0, self.STEPS), ylim=(-0.02, 1.02))
-        self.ax_a.set_ylabel("output a", fontsize=12)
-        self.ax_a.set_title("output of the neuron (target y = 0)", fontsize=13)
-        self.ax_g.set(xlim=(0, self.STEPS), yscale="log", ylim=(1e-4, 2.0))
-        self.ax_g.set_ylabel("|∂C/∂w|", fontsize=12)
-        self.ax_g.set_title("size of the gradient", fontsize=13)
-        for ax in (self.ax_a, self.ax_g):
-            ax.set_xlabel("step", fontsize=12)
-            ax.grid(alpha=0.3)
-            ax.legend(loc="upper right")
-        fig.tight_layout()
-        controls = [W.HBox([self.preset]), W.HBox([self.w_slider, self.b_slider, self.lr_slider])]
+                                 description="preset", style={"description_width": "50px"},
+                                 layout=W.Layout(width="auto", flex="0 1 340px"))
+        with course_style():
+            fig = new_figure((6.2, 3.8))
+            self.ax_a, self.ax_g = fig.subplots(1, 2)
+            t = np.arange(self.STEPS + 1)
+            self.lines = {}
+            for cost, color, label in (("quadratic", "C0", "quadratic cost"),
+                                       ("binary_cross_entropy", "C1", "cross-entropy")):
+                (la,) = self.ax_a.plot(t, t * 0.0, lw=2.5, color=color, label=label)
+                (lg,) = self.ax_g.plot(t, t * 0.0 + 1.0, lw=2.5, color=color, label=label)
+                self.lines[cost] = (la, lg)
+            self.ax_a.axhline(self.TOL, ls=":", color="0.4", lw=2, label=f"a = {self.TOL}")
+            self.ax_a.set(xlim=(0, self.STEPS), ylim=(-0.02, 1.02), ylabel="output a",
+                          title="output (target y = 0)")
+            self.ax_g.set(xlim=(0, self.STEPS), yscale="log", ylim=(1e-4, 2.0), ylabel="|∂C/∂w|",
+                          title="size of the gradient")
+            for ax in (self.ax_a, self.ax_g):
+                ax.set_xlabel("step")
+                ax.grid(alpha=0.3)
+            fig.legend(handles=self.ax_a.get_lines(), loc="outside lower center", ncols=3)
+        controls = [control_row(self.preset),
+                    control_row(self.w_slider, self.b_slider, self.lr_slider)]
         super().__init__(fig, controls)
         for s in (self.w_slider, self.b_slider, self.lr_slider):
             self.watch(s)

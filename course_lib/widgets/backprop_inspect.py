@@ -8,12 +8,14 @@ import html
 
 import ipywidgets as W
 import numpy as np
+from matplotlib import patheffects
 
 from .. import activations
 from .. import graph as _graph
 from .._checks import choice
 from ..inspector import SATURATED, inspect_layers, saturation, saturation_data, toy_problem
-from ._base import FigureWidget, new_figure, quiet_numpy
+from ._base import (FigureWidget, control_row, course_style, new_figure, quiet_numpy,
+                    slider_layout)
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TOL = 1e-7  # a correct float64 gradient agrees with central differences far below this
@@ -32,29 +34,36 @@ class NeuronExplorer(FigureWidget):
 
     def __init__(self, w1=1.0, w2=0.5, b=0.0, activation="sigmoid"):
         slider = dict(min=-4.0, max=4.0, step=0.1, continuous_update=True, readout_format=".1f")
-        self.w1 = W.FloatSlider(value=w1, description="w₁", **slider)
-        self.w2 = W.FloatSlider(value=w2, description="w₂", **slider)
-        self.b = W.FloatSlider(value=b, description="b", **slider)
+        self.w1 = W.FloatSlider(value=w1, description="w₁", **slider, **slider_layout(30))
+        self.w2 = W.FloatSlider(value=w2, description="w₂", **slider, **slider_layout(30))
+        self.b = W.FloatSlider(value=b, description="b", **slider, **slider_layout(30))
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "relu"], value=activation,
-                                     description="f")
-        fig = new_figure((6.4, 5.2))
-        ax = fig.add_subplot()
-        grid = np.linspace(-self.LIM, self.LIM, 121)
-        self.x1, self.x2 = np.meshgrid(grid, grid)
-        self.image = ax.imshow(np.zeros_like(self.x1), origin="lower", cmap="viridis",
-                               extent=(-self.LIM, self.LIM, -self.LIM, self.LIM), vmin=0, vmax=1)
-        self.colorbar = fig.colorbar(self.image, ax=ax, label="output y")
-        (self.boundary,) = ax.plot([], [], color="white", lw=2.5, label="wᵀx + b = 0")
-        self.arrow = ax.annotate("", xy=(1, 0), xytext=(0, 0),
-                                 arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5))
-        ax.plot([], [], color="red", lw=2.5, label="w")
-        ax.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), xlabel="input x₁",
-               ylabel="input x₂", aspect="equal")
-        ax.legend(loc="lower left", framealpha=0.9)
-        ax.set_title("y = sigmoid(1.0·x₁ + 1.0·x₂ + 1.0)")
+                                     description="f", style={"description_width": "30px"},
+                                     layout=W.Layout(width="auto", flex="1 1 200px",
+                                                     max_width="286px"))
+        with course_style():
+            fig = new_figure((5.0, 4.4))
+            ax = fig.add_subplot()
+            grid = np.linspace(-self.LIM, self.LIM, 121)
+            self.x1, self.x2 = np.meshgrid(grid, grid)
+            # the layout is made once: with tanh's range (the widest colour-bar labels, −1.0)
+            self.image = ax.imshow(np.zeros_like(self.x1), origin="lower", cmap="viridis",
+                                   extent=(-self.LIM, self.LIM, -self.LIM, self.LIM), vmin=-1,
+                                   vmax=1)
+            self.colorbar = fig.colorbar(self.image, ax=ax, label="output y", shrink=0.9)
+            outline = [patheffects.withStroke(linewidth=4.5, foreground="black")]
+            (self.boundary,) = ax.plot([], [], color="white", lw=2.5, label="wᵀx + b = 0",
+                                       path_effects=outline)
+            self.arrow = ax.annotate("", xy=(1, 0), xytext=(0, 0),
+                                     arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5))
+            ax.plot([], [], color="red", lw=2.5, label="w")
+            ax.set(xlim=(-self.LIM, self.LIM), ylim=(-self.LIM, self.LIM), xlabel="input x₁",
+                   ylabel="input x₂", aspect="equal")
+            fig.legend(loc="outside lower center", ncols=2)
+            self.title = ax.set_title("y = sigmoid(−4.0·x₁ + −4.0·x₂ + −4.0)")
         self.ax = ax
-        fig.tight_layout()
-        super().__init__(fig, [W.HBox([self.w1, self.w2]), W.HBox([self.b, self.activation])])
+        super().__init__(fig, [control_row(self.w1, self.w2),
+                               control_row(self.b, self.activation)])
         self.box.add_class("neuron-explorer")
         for c in (self.w1, self.w2, self.b, self.activation):
             self.watch(c)
@@ -81,7 +90,7 @@ class NeuronExplorer(FigureWidget):
         else:
             self.boundary.set_data([], [])
         self.arrow.xy = (w1, w2)
-        self.ax.set_title(f"y = {self.activation.value}({w1:.1f}·x₁ + {w2:.1f}·x₂ + {b:.1f})")
+        self.title.set_text(f"y = {self.activation.value}({w1:.1f}·x₁ + {w2:.1f}·x₂ + {b:.1f})")
         self.status.value = f"<span class='neuron-status'>{html.escape(self.summary())}</span>"
         self.redraw()
 
@@ -98,14 +107,20 @@ def neuron_explorer(w1=1.0, w2=0.5, b=0.0, activation="sigmoid"):
 
 
 # -- notebook 05: a computational graph --------------------------------------------------------
-# name → (column, row) of every node, for a drawing that reads left (inputs) to right (cost)
-_NEURON_POS = {"w": (0, 0.7), "x": (0, -0.7), "w·x": (1, 0), "b": (1, -1.5), "z": (2, 0),
-               "a": (3, 0), "y": (3, -1.5), "a−y": (4, 0), "(a−y)²": (5, 0), "C": (6, 0)}
-_SHARED_POS = {"w": (0, 0.7), "x": (0, -0.7), "w·x": (1, 0), "b": (1, -1.5), "z": (2, 0),
-               "h": (3, 0), "v1": (3, 1.6), "v2": (3, -1.6), "u₁": (4, 1.1), "u₂": (4, -1.1),
-               "a₁": (5, 1.1), "a₂": (5, -1.1), "y1": (5, 2.5), "y2": (5, -2.5),
-               "a₁−y₁": (6, 1.1), "a₂−y₂": (6, -1.1), "(a₁−y₁)²": (7, 1.1), "(a₂−y₂)²": (7, -1.1),
-               "C₁": (8, 1.1), "C₂": (8, -1.1), "C": (9, 0)}
+# name → (column, row) of every node drawn. The graphs are too long for one row at the
+# course's figure width, so they turn: the forward pass runs right along the top and comes back
+# left along the bottom, to the cost C. The shared graph leaves out its targets y₁ and y₂ (data,
+# not parameters: their edges always carry −1); the status line gives their values.
+_NEURON_POS = {"w": (0, 2.5), "x": (0, 1.5), "w·x": (1, 2.0), "b": (1, 1.0), "z": (2, 2.0),
+               "a": (3, 2.0), "y": (3.9, 0.9), "a−y": (3, 0.0), "(a−y)²": (2.15, 0.0), "C": (1.3, 0.0)}
+_SHARED_POS = {"w": (0, 4.5), "x": (0, 3.5), "w·x": (1.2, 4.0), "b": (1.2, 3.0), "z": (2.25, 4.0),
+               "h": (3.15, 4.0), "v1": (2.6, 5.15), "v2": (2.6, 2.9), "u₁": (4.3, 4.5),
+               "u₂": (4.3, 3.5), "a₁": (5.3, 4.5), "a₂": (4.3, 2.0), "a₂−y₂": (3.15, 1.0),
+               "(a₂−y₂)²": (2.05, 1.0), "C₂": (0.85, 1.0), "a₁−y₁": (5.3, 0.0),
+               "(a₁−y₁)²": (4.15, 0.0), "C₁": (3.05, 0.0), "C": (2.05, 0.0)}
+NUDGE = {("h", "u₁"): 0.1, ("h", "u₂"): 0.1}
+"""(parent, child): how far above the middle of its arrow an edge's number goes (rows)."""
+KEY = "red: ∂C/∂node\nblue: ∂child/∂parent"
 GRAPHS = {
     "neuron": (_graph.neuron_cost, {"w": 0.6, "x": 1.5, "b": -0.4, "y": 1.0}, ("w", "b", "x"),
                _NEURON_POS),
@@ -115,9 +130,10 @@ GRAPHS = {
 }
 
 
-def _drawn(out):
-    """The nodes of the graph of `out` that are drawn (constants are not), inputs first."""
-    return [n for n in _graph.topological_order(out) if n.op != "const"]
+def _drawn(out, pos):
+    """The nodes of the graph of `out` that are drawn (those in `pos`: not the constants),
+    inputs first."""
+    return [n for n in _graph.topological_order(out) if n.op != "const" and n.name in pos]
 
 
 class GraphExplorer(FigureWidget):
@@ -130,38 +146,55 @@ class GraphExplorer(FigureWidget):
         self.example = example
         self.sliders = {k: W.FloatSlider(value=self.inputs[k], min=-3.0, max=3.0, step=0.1,
                                          description=k, continuous_update=True,
-                                         readout_format=".1f") for k in names}
+                                         readout_format=".1f", **slider_layout(30))
+                        for k in names}
         out, _, _ = _graph.gradients(self.build, self.inputs)
-        order = _drawn(out)
+        self.pos = pos
+        order = _drawn(out, pos)
         cols = [pos[n.name][0] for n in order]
         rows = [pos[n.name][1] for n in order]
-        fig = new_figure((1.35 * (max(cols) + 1), 1.15 * (max(rows) - min(rows)) + 1.6))
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_axis_off()
-        ax.set(xlim=(-0.6, max(cols) + 0.6), ylim=(min(rows) - 0.75, max(rows) + 0.55))
-        self.value_text, self.grad_text, self.edge_text = [], [], []
-        for i, node in enumerate(order):
-            c, r = pos[node.name]
-            for k, p in enumerate(node.parents):
-                if p.op == "const":
-                    continue
-                pc, pr = pos[p.name]
-                ax.annotate("", xy=(c - 0.36, r), xytext=(pc + 0.36, pr),
-                            arrowprops=dict(arrowstyle="-|>", color="0.6", lw=1.2))
-                t = ax.text((c + pc) / 2,
-                            (r + pr) / 2 + 0.08, "", color="tab:blue", fontsize=10,
-                            ha="center", va="bottom",
-                            bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
-                self.edge_text.append((i, k, t))
-            self.value_text.append(ax.text(c, r, "", ha="center", va="center", fontsize=10.5,
-                                           bbox=dict(boxstyle="round,pad=0.3", fc="#f4f4f4",
-                                                     ec="0.3")))
-            self.grad_text.append(ax.text(c, r - 0.36, "", ha="center", va="top", fontsize=10,
-                                          color="tab:red"))
-        ax.text(0.01, 0.99, "box: node and its value    red: ∂C/∂node (upstream gradient)    "
-                "blue: local derivative ∂child/∂parent", transform=ax.transAxes, ha="left",
-                va="top", fontsize=10, color="0.25")
-        super().__init__(fig, [W.HBox(list(self.sliders.values()))])
+        height = 0.66 * (max(rows) - min(rows)) + 1.05
+        with course_style():
+            fig = new_figure((6.2, height), layout=None)
+            ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+            ax.set_axis_off()
+            ax.set(xlim=(-0.55, max(cols) + 0.55), ylim=(min(rows) - 0.62, max(rows) + 0.45))
+            self.value_text, self.grad_text, self.edge_text = [], [], []
+            box = dict(boxstyle="round,pad=0.25", fc="#f4f4f4", ec="0.3", lw=1.2)
+            for node in order:
+                c, r = pos[node.name]
+                self.value_text.append(ax.text(c, r, "", ha="center", va="center", fontsize=12,
+                                               zorder=3, linespacing=1.1, bbox=box))
+                self.grad_text.append(ax.text(c, r - 0.34, "", ha="center", va="top",
+                                              fontsize=12, color="tab:red", zorder=3))
+            index = {node.name: i for i, node in enumerate(order)}
+            for i, node in enumerate(order):
+                c, r = pos[node.name]
+                for k, p in enumerate(node.parents):
+                    if p.name not in pos:
+                        continue
+                    pc, pr = pos[p.name]
+                    # from box to box, whatever their sizes (the boxes grow with the numbers)
+                    child, parent = self.value_text[i], self.value_text[index[p.name]]
+                    ax.annotate("", xy=(0.5, 0.5), xycoords=child, xytext=(0.5, 0.5),
+                                textcoords=parent, zorder=3,
+                                arrowprops=dict(arrowstyle="-|>", color="0.55", lw=1.5,
+                                                patchA=parent.get_bbox_patch(),
+                                                patchB=child.get_bbox_patch(),
+                                                shrinkA=2, shrinkB=2))
+                    # the gap between two boxes is too short for the number: above a level
+                    # arrow, beside an upright one, on the middle of a slanted one
+                    level, upright = r == pr, c == pc
+                    t = ax.text(c + 0.07 if upright else (c + pc) / 2,
+                                r + 0.3 if level else (r + pr) / 2 + NUDGE.get((p.name, node.name), 0),
+                                "", color="tab:blue",
+                                fontsize=12, ha="left" if upright else "center",
+                                va="bottom" if level else "center", zorder=4,
+                                bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
+                    self.edge_text.append((i, k, t))
+            ax.text(-0.45, min(rows), KEY, ha="left",
+                    va="center", fontsize=12, color="0.25", linespacing=1.3)
+        super().__init__(fig, [control_row(*self.sliders.values())])
         self.box.add_class("graph-explorer")
         for s in self.sliders.values():
             self.watch(s)
@@ -172,14 +205,18 @@ class GraphExplorer(FigureWidget):
 
     def _update(self):
         out, self.grads, _ = _graph.gradients(self.build, self.values())
-        order = _drawn(out)
+        order = _drawn(out, self.pos)
         for node, vt, gt in zip(order, self.value_text, self.grad_text):
             vt.set_text(f"{node.name}\n{node.value:.3g}")
             gt.set_text(f"{node.grad:.3g}")
         for i, k, t in self.edge_text:
             t.set_text(f"{order[i].local[k]:.3g}")
         self.out = out
-        self.status.value = f"<span class='graph-status'>{html.escape(self.summary())}</span>"
+        hidden = [k for k in self.inputs if k not in self.pos]    # (targets not drawn)
+        given = "" if not hidden else " (not drawn: " + ", ".join(
+            f"{k} = {self.inputs[k]:g}" for k in hidden) + ")"
+        self.status.value = (f"<span class='graph-status'>{html.escape(self.summary())}"
+                             f"{html.escape(given)}</span>")
         self.redraw()
 
     def summary(self):
@@ -200,38 +237,48 @@ class DeltaInspector(FigureWidget):
 
     def __init__(self, seed=0, activation="sigmoid"):
         self.seed = W.IntSlider(value=seed, min=0, max=20, description="seed",
-                                continuous_update=False)
+                                continuous_update=False, **slider_layout(40))
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "elu"], value=activation,
-                                     description="σ")
+                                     description="σ", style={"description_width": "20px"},
+                                     layout=W.Layout(width="auto", flex="0 1 160px"))
         net, X, y = toy_problem(seed, activation)
         self.L = net.L
-        fig = new_figure((11, 7.6))
-        axes = fig.subplots(3, self.L, squeeze=False)
-        self.delta_im, self.W_im, self.bars, self.marks = [], [], [], []
-        for i in range(self.L):
-            l, n_out, n_in = i + 1, net.sizes[i + 1], net.sizes[i]
-            ax = axes[0, i]
-            self.delta_im.append(ax.imshow(np.zeros((n_out, X.shape[1])), cmap="RdBu_r",
-                                           aspect="auto"))
-            ax.set(xlabel="example x", ylabel="neuron j", xticks=np.arange(X.shape[1]),
-                   yticks=np.arange(n_out))
-            ax = axes[1, i]
-            self.bars.append(ax.bar(np.arange(n_out), np.zeros(n_out), color="tab:blue",
-                                    label="BP3"))
-            (mark,) = ax.plot(np.arange(n_out), np.zeros(n_out), "kx", ms=10, mew=2,
-                              label="finite differences")
-            self.marks.append(mark)
-            ax.axhline(0, color="grey", lw=0.8)
-            ax.set(xlabel="neuron j", ylabel=f"∂C/∂b{_sup(l)}ⱼ", xticks=np.arange(n_out))
-            if i == 0:
-                ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-            ax = axes[2, i]
-            self.W_im.append(ax.imshow(np.zeros((n_out, n_in)), cmap="RdBu_r", aspect="auto"))
-            ax.set(xlabel=f"input k (neuron of layer {l - 1})", ylabel="neuron j",
-                   xticks=np.arange(n_in), yticks=np.arange(n_out))
+        with course_style():
+            fig = new_figure((6.2, 4.4))
+            axes = fig.subplots(3, self.L, squeeze=False)
+            self.delta_im, self.W_im, self.bars, self.marks = [], [], [], []
+            middle = self.L // 2
+            for i in range(self.L):
+                l, n_out, n_in = i + 1, net.sizes[i + 1], net.sizes[i]
+                ends = [0, n_out - 1]          # (a tick per neuron would not fit: the ends)
+                ax = axes[0, i]
+                self.delta_im.append(ax.imshow(np.zeros((n_out, X.shape[1])), cmap="RdBu_r",
+                                               aspect="auto"))
+                ax.set(xticks=np.arange(X.shape[1]), yticks=ends)
+                ax = axes[1, i]
+                self.bars.append(ax.bar(np.arange(n_out), np.zeros(n_out), color="tab:blue",
+                                        label="BP3"))
+                (mark,) = ax.plot(np.arange(n_out), np.zeros(n_out), "kx", ms=10, mew=2,
+                                  label="finite differences")
+                self.marks.append(mark)
+                ax.axhline(0, color="grey", lw=1.5)
+                ax.set(xticks=np.arange(n_out), yticks=[])
+                ax = axes[2, i]
+                self.W_im.append(ax.imshow(np.zeros((n_out, n_in)), cmap="RdBu_r", aspect="auto"))
+                ax.set(xticks=np.arange(n_in), yticks=ends)
+                for row in range(3):
+                    axes[row, i].tick_params(length=2, pad=1)
+                    axes[row, i].set_title(f"∂C/∂W{_sup(l)}: 0e-00")
+            axes[0, middle].set_xlabel("example x")
+            axes[1, middle].set_xlabel("neuron j")
+            axes[2, middle].set_xlabel("input k (a neuron of layer l − 1)")
+            axes[0, 0].set_ylabel("neuron j")
+            axes[1, 0].set_ylabel("∂C/∂bⱼ")
+            axes[2, 0].set_ylabel("neuron j")
+            fig.legend(handles=[self.bars[0], self.marks[0]], loc="outside lower center",
+                       ncols=2)
         self.axes = axes
-        fig.tight_layout(h_pad=2.5)
-        super().__init__(fig, [W.HBox([self.seed, self.activation])])
+        super().__init__(fig, [control_row(self.seed, self.activation)])
         self.box.add_class("delta-inspector")
         self.status.add_class("delta-inspector-status")
         self.watch(self.seed)
@@ -250,22 +297,18 @@ class DeltaInspector(FigureWidget):
                 lim = max(float(np.abs(data).max()), 1e-12)
                 im.set_data(data)
                 im.set_clim(-lim, lim)
-            self.axes[0, i].set_title(f"δ{_sup(l)}   rel. err {err['delta']:.0e}")
-            self.axes[2, i].set_title(f"∂C/∂W{_sup(l)}   rel. err {err['W']:.0e}")
+            self.axes[0, i].title.set_text(f"δ{_sup(l)}: {err['delta']:.0e}")
+            self.axes[2, i].title.set_text(f"∂C/∂W{_sup(l)}: {err['W']:.0e}")
             for bar, h in zip(self.bars[i], r.grad_b.ravel()):
                 bar.set_height(h)
             self.marks[i].set_ydata(r.grad_b_numeric.ravel())
             lim = 1.15 * max(float(np.abs(r.grad_b).max()), 1e-12)
             self.axes[1, i].set_ylim(-lim, lim)
-            self.axes[1, i].set_title(f"∂C/∂b{_sup(l)}   rel. err {err['b']:.0e}")
-        rows = "".join(
-            f"<tr><td>{r.layer}</td><td>{np.linalg.norm(r.delta):.3g}</td>"
-            + "".join(f"<td>{r.errors[k]:.1e}</td>" for k in ("delta", "b", "W")) + "</tr>"
-            for r in reports)
+            self.axes[1, i].title.set_text(f"∂C/∂b{_sup(l)}: {err['b']:.0e}")
+        norms = ", ".join(f"‖δ{_sup(r.layer)}‖ = {np.linalg.norm(r.delta):.3g}" for r in reports)
         self.status.value = (
-            "<table class='delta-inspector-table'><tr><th>layer l</th><th>‖δˡ‖</th>"
-            "<th>rel. err δ</th><th>rel. err ∂C/∂b</th><th>rel. err ∂C/∂W</th></tr>"
-            f"{rows}</table><span class='delta-inspector-verdict'>"
+            f"<div class='delta-inspector-table'>{norms}; the titles give each relative "
+            "error against finite differences</div><span class='delta-inspector-verdict'>"
             f"{html.escape(self.verdict())}</span>")
         self.redraw()
 
@@ -301,42 +344,42 @@ class SaturationExplorer(FigureWidget):
     def __init__(self, scale=1.0, activation="sigmoid"):
         self.scale = W.FloatLogSlider(value=scale, base=2, min=-3, max=5, step=0.5,
                                       description="weight scale", readout_format=".3g",
-                                      continuous_update=False,
-                                      style={"description_width": "initial"},
-                                      layout=W.Layout(width="460px"))
+                                      continuous_update=False, **slider_layout(95))
         self.scale.add_class("saturation-scale")
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "relu"], value=activation,
-                                     description="σ")
+                                     description="σ", style={"description_width": "20px"},
+                                     layout=W.Layout(width="auto", flex="0 1 160px"))
         self.data = saturation_data()
         first = saturation(scale, activation, self.data)
         n_hidden, L = len(first.sigma_prime), len(first.grad_norms)
-        fig = new_figure((12, 4.6))
-        ax_h, ax_g = fig.subplots(1, 2)
-        colors = [f"C{i}" for i in range(n_hidden)]
-        self.stairs = [ax_h.stairs(np.zeros(len(self.BINS) - 1), self.BINS, color=c, lw=2,
-                                   label=f"layer {i + 1}") for i, c in enumerate(colors)]
-        ax_h.axvline(np.log10(SATURATED), color="grey", ls=":", lw=1.5)
-        ax_h.text(np.log10(SATURATED) - 0.2, 0.97, "saturated ←", ha="right", va="top",
-                  color="grey", transform=ax_h.get_xaxis_transform())
-        ax_h.set(xlim=(self.BINS[0], self.BINS[-1]), ylim=(0, 1.02),
-                 xlabel="log₁₀ σ'(z)   (≤ −12 includes σ' = 0)", ylabel="fraction of values",
-                 title="σ'(z) in each hidden layer")
-        ax_h.legend(loc="upper left")
-        layers = np.arange(1, L + 1)
-        (self.ref_norm,) = ax_g.semilogy(layers, np.ones(L), color="0.7", lw=1.5, marker="o",
-                                         label="‖∂C/∂Wˡ‖ at scale 1")
-        (self.norm_line,) = ax_g.semilogy(layers, np.ones(L), color="C3", lw=2.5, marker="o",
-                                          ms=8, label="‖∂C/∂Wˡ‖")
-        (self.delta_line,) = ax_g.semilogy(layers, np.ones(L), color="C0", lw=2, ls="--",
-                                           marker="s", ms=7, label="median |δˡⱼₓ|")
-        ax_g.set(xlim=(0.7, L + 0.3), ylim=(self.FLOOR, 1e7), xticks=layers,
-                 xlabel="layer l (1 = next to the input)", ylabel="size (log scale)",
-                 title="gradient per layer")
-        ax_g.grid(True, which="major", alpha=0.3)
-        ax_g.legend(loc="lower left", fontsize=9)
+        with course_style():
+            fig = new_figure((6.2, 4.3))
+            ax_h, ax_g = fig.subplots(1, 2)
+            colors = [f"C{i}" for i in range(n_hidden)]
+            self.stairs = [ax_h.stairs(np.zeros(len(self.BINS) - 1), self.BINS, color=c, lw=2,
+                                       label=f"layer {i + 1}") for i, c in enumerate(colors)]
+            ax_h.axvline(np.log10(SATURATED), color="grey", ls=":", lw=2)
+            ax_h.text(np.log10(SATURATED) - 0.2, 0.97, "saturated", ha="right", va="top",
+                      color="grey", transform=ax_h.get_xaxis_transform())
+            ax_h.set(xlim=(self.BINS[0], self.BINS[-1]), ylim=(0, 1.02), xticks=[-12, -8, -4, 0],
+                     xlabel="log₁₀ σ'(z) (0 at −12)", ylabel="fraction of values",
+                     title="σ'(z) per layer")
+            ax_h.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+                        handlelength=1.0, columnspacing=0.8)
+            layers = np.arange(1, L + 1)
+            (self.ref_norm,) = ax_g.semilogy(layers, np.ones(L), color="0.6", lw=2, marker="o",
+                                             label="‖∂C/∂Wˡ‖, scale 1")
+            (self.norm_line,) = ax_g.semilogy(layers, np.ones(L), color="C3", lw=2.5, marker="o",
+                                              ms=8, label="‖∂C/∂Wˡ‖")
+            (self.delta_line,) = ax_g.semilogy(layers, np.ones(L), color="C0", lw=2, ls="--",
+                                               marker="s", ms=7, label="median |δˡⱼₓ|")
+            ax_g.set(xlim=(0.7, L + 0.3), ylim=(self.FLOOR, 1e7), xticks=layers,
+                     yticks=[1e-18, 1e-12, 1e-6, 1], xlabel="layer l", ylabel="size")
+            ax_g.grid(True, which="major", alpha=0.3)
+            ax_g.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1)
+            self.title = ax_g.set_title("gradient, scale 0.125")
         self.ax_h, self.ax_g = ax_h, ax_g
-        fig.tight_layout()
-        super().__init__(fig, [W.HBox([self.scale, self.activation])])
+        super().__init__(fig, [control_row(self.scale, self.activation)])
         self.box.add_class("saturation-widget")
         self.status.add_class("saturation-status")
         self.watch(self.scale)
@@ -355,7 +398,7 @@ class SaturationExplorer(FigureWidget):
         self.ref_norm.set_ydata(np.maximum(ref.grad_norms, self.FLOOR))
         self.norm_line.set_ydata(np.maximum(r.grad_norms, self.FLOOR))
         self.delta_line.set_ydata(np.maximum(r.median_delta, self.FLOOR))
-        self.ax_g.set_title(f"gradient per layer, weight scale {r.scale:.3g}")
+        self.title.set_text(f"gradient, scale {r.scale:.3g}")
         self.status.value = f"<span class='saturation-text'>{html.escape(self.summary())}</span>"
         self.redraw()
 

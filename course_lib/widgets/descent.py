@@ -8,12 +8,15 @@ import html
 
 import contourpy
 import ipywidgets as W
+import matplotlib.ticker
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from ..optimizers import SGD
 from ..surfaces import descend, himmelblau, parabola
-from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
+from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
+                    quiet_numpy, slider_layout)
 
 REGIMES = ("slow", "good", "oscillating", "divergent")
 
@@ -67,8 +70,7 @@ class Descent1D(FigureWidget):
         self.lr = W.FloatSlider(value=lr if lr is not None else _snap(0.4 * self.bound, step),
                                 min=step, max=_snap(1.2 * self.bound, step), step=step,
                                 description="learning rate η", readout_format=".3f",
-                                continuous_update=True, style={"description_width": "initial"},
-                                layout=W.Layout(width="480px"))
+                                continuous_update=True, **slider_layout(105))
         self.lr.add_class("descent-lr")
         self.presets = {
             "slow": dict(lr=_snap(0.04 * self.bound, step),
@@ -80,31 +82,33 @@ class Descent1D(FigureWidget):
             "divergent": dict(lr=_snap(1.08 * self.bound, step),
                               says="η above 2/L: every overshoot is larger, the run blows up"),
         }
-        fig = new_figure((11, 4.2))
-        ax, ax_err = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
-        x = np.linspace(*fn.xlim, 400)
-        fx = fn.f(x)
-        ax.plot(x, fx, color="0.2", lw=2, label=fn.formula or "f(x)")
-        (self.tangents,) = ax.plot([], [], color="tab:orange", lw=2.2, zorder=3,
-                                   label="tangent lines: slope f'(xₖ)")
-        (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=5, lw=1,
-                               label="iterates xₖ")
-        ax.plot([fn.x_min], [fn.f_min], "*", color="tab:green", ms=14, label="minimum x*")
-        span = fx.max() - fx.min()
-        ax.set(xlim=fn.xlim, ylim=(fx.min() - 0.08 * span, fx.max() + 0.05 * span),
-               xlabel="x", ylabel="f(x)")
-        ax.legend(loc="upper center", fontsize=9)
-        self.title = ax.set_title("")
-        (self.err,) = ax_err.semilogy([], [], "o-", color="tab:blue", ms=4)
-        ax_err.set(xlim=(0, self.STEPS), ylim=(1e-12, 1e3), xlabel="step k",
-                   ylabel="|xₖ − x*|", title="distance to the minimum (log scale)")
-        ax_err.grid(True, which="major", alpha=0.3)
-        fig.tight_layout()
+        with course_style():
+            fig = new_figure((6.2, 4.2))
+            ax, ax_err = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.7, 1]})
+            x = np.linspace(*fn.xlim, 400)
+            fx = fn.f(x)
+            ax.plot(x, fx, color="0.2", lw=2, label=fn.formula or "f(x)")
+            (self.tangents,) = ax.plot([], [], color="tab:orange", lw=2.5, zorder=3,
+                                       label="tangents, slope f'(xₖ)")
+            (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=5, lw=1.5,
+                                   label="iterates xₖ")
+            ax.plot([fn.x_min], [fn.f_min], "*", color="tab:green", ms=14, label="minimum x*")
+            span = fx.max() - fx.min()
+            ax.set(xlim=fn.xlim, ylim=(fx.min() - 0.08 * span, fx.max() + 0.05 * span),
+                   xlabel="x", ylabel="f(x)")
+            fig.legend(loc="outside upper center", ncols=2)
+            self.title = ax.set_title("η = 0.000 (0.00 × 2/L): oscillating")
+            (self.err,) = ax_err.semilogy([], [], "o-", color="tab:blue", ms=4, lw=1.5)
+            ax_err.set(xlim=(0, self.STEPS), ylim=(1e-12, 1e3), xlabel="step k",
+                       ylabel="|xₖ − x*|", title="distance to x*")
+            ax_err.set_yticks([1e-12, 1e-8, 1e-4, 1])
+            ax_err.grid(True, which="major", alpha=0.3)
         self.ax, self.ax_err = ax, ax_err
         self.run = None
         self.blitter = Blitter(fig, [self.tangents, self.path, self.err],
-                               {self.title: "gradient descent (η and regime: see the line above)"})
-        super().__init__(fig, [self.lr, preset_buttons(self.presets, self.apply, "descent-preset")])
+                               {self.title: "gradient descent"})
+        super().__init__(fig, [control_row(self.lr),
+                               preset_buttons(self.presets, self.apply, "descent-preset")])
         self.box.add_class("descent-1d")
         self.status.add_class("descent-status")
         self.watch(self.lr)
@@ -175,58 +179,65 @@ class GradientExplorer(FigureWidget):
 
     def __init__(self, surface=None, x=1.0, y=-1.0):
         self.surface = s = surface if surface is not None else himmelblau()
-        opts = dict(step=0.05, continuous_update=True, readout_format=".2f")
+        opts = dict(step=0.05, continuous_update=True, readout_format=".2f",
+                    **slider_layout(30))
         self.x = W.FloatSlider(value=x, min=s.xlim[0], max=s.xlim[1], description="x₀", **opts)
         self.y = W.FloatSlider(value=y, min=s.ylim[0], max=s.ylim[1], description="y₀", **opts)
         self.x.add_class("gradient-x")
         self.y.add_class("gradient-y")
-        fig = new_figure((11, 5.2))
-        gs = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
-        ax = fig.add_subplot(gs[:, 0])
-        ax_x, ax_y = fig.add_subplot(gs[0, 1]), fig.add_subplot(gs[1, 1])
-        X, Y, Z = s.grid(200)
-        self.contours = contourpy.contour_generator(X, Y, Z)
-        cs = ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=1)
-        ax.clabel(cs, fontsize=7, fmt="%.3g")
-        self.span = 0.12 * (s.xlim[1] - s.xlim[0])
-        self.up = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=18,
-                                  color="tab:red", lw=2.2, label="∇f: steepest ascent")
-        self.down = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=18,
-                                    color="tab:blue", lw=2.2, ls="--", label="−∇f: steepest descent")
-        ax.add_patch(self.up)
-        ax.add_patch(self.down)
-        (self.level,) = ax.plot([], [], color="tab:purple", lw=1.6,
-                                label="contour line through the point")
-        (self.tangent,) = ax.plot([], [], color="k", lw=2, label="tangent to the contour")
-        (self.point,) = ax.plot([], [], "o", color="k", ms=7)
-        ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="x", ylabel="y", aspect="equal",
-               title=f"{s.name}: {s.note}")
-        ax.legend(handles=[self.up, self.down, self.level, self.tangent], loc="lower left", fontsize=8,
-                  framealpha=0.9)
-        self.xs = np.linspace(*s.xlim, 300)
-        self.ys = np.linspace(*s.ylim, 300)
-        (self.slice_x,) = ax_x.plot([], [], color="0.2", lw=2)
-        (self.tan_x,) = ax_x.plot([], [], color="tab:red", lw=1.8)
-        (self.dot_x,) = ax_x.plot([], [], "o", color="k")
-        (self.slice_y,) = ax_y.plot([], [], color="0.2", lw=2)
-        (self.tan_y,) = ax_y.plot([], [], color="tab:red", lw=1.8)
-        (self.dot_y,) = ax_y.plot([], [], "o", color="k")
-        zlo, zhi = float(Z.min()), float(Z.max())
-        self.zspan = zhi - zlo
-        for a, lab in ((ax_x, "x"), (ax_y, "y")):
-            a.set(xlim=s.xlim if lab == "x" else s.ylim, xlabel=lab, ylabel="f",
-                  ylim=(zlo - 0.05 * self.zspan, zhi + 0.05 * self.zspan))
-            a.grid(alpha=0.3)
-        self.title_x = ax_x.set_title("slice")
-        self.title_y = ax_y.set_title("slice")
-        fig.tight_layout()
+        with course_style():
+            fig = new_figure((6.2, 4.8))
+            gs = fig.add_gridspec(2, 2, width_ratios=[1.45, 1])
+            ax = fig.add_subplot(gs[:, 0])
+            ax_x, ax_y = fig.add_subplot(gs[0, 1]), fig.add_subplot(gs[1, 1])
+            X, Y, Z = s.grid(200)
+            self.contours = contourpy.contour_generator(X, Y, Z)
+            cs = ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=1.5, alpha=0.6)
+            ax.clabel(cs, cs.levels[1::3], fontsize=12, fmt="%.3g", colors="0.3")
+            self.span = 0.12 * (s.xlim[1] - s.xlim[0])
+            self.up = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=18,
+                                      color="tab:red", lw=2.5, label="∇f: steepest ascent")
+            self.down = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=18,
+                                        color="tab:blue", lw=2.5, ls="--",
+                                        label="−∇f: steepest descent")
+            ax.add_patch(self.up)
+            ax.add_patch(self.down)
+            (self.level,) = ax.plot([], [], color="tab:orange", lw=2.5,
+                                    label="contour through the point")
+            (self.tangent,) = ax.plot([], [], color="k", lw=2, label="its tangent")
+            (self.point,) = ax.plot([], [], "o", color="k", ms=7)
+            ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="x", ylabel="y", aspect="equal",
+                   title=s.name)
+            arrows = [Line2D([], [], color=a.get_edgecolor(), lw=2.5, ls=a.get_linestyle(),
+                             marker=">", markevery=[1], label=a.get_label())
+                      for a in (self.up, self.down)]
+            fig.legend(handles=[*arrows, self.level, self.tangent], loc="outside lower center",
+                       ncols=2)
+            self.xs = np.linspace(*s.xlim, 300)
+            self.ys = np.linspace(*s.ylim, 300)
+            (self.slice_x,) = ax_x.plot([], [], color="0.2", lw=2)
+            (self.tan_x,) = ax_x.plot([], [], color="tab:red", lw=2)
+            (self.dot_x,) = ax_x.plot([], [], "o", color="k")
+            (self.slice_y,) = ax_y.plot([], [], color="0.2", lw=2)
+            (self.tan_y,) = ax_y.plot([], [], color="tab:red", lw=2)
+            (self.dot_y,) = ax_y.plot([], [], "o", color="k")
+            zlo, zhi = float(Z.min()), float(Z.max())
+            self.zspan = zhi - zlo
+            for a, lab in ((ax_x, "x"), (ax_y, "y")):
+                a.set(xlim=s.xlim if lab == "x" else s.ylim, xlabel=lab,
+                      ylim=(zlo - 0.05 * self.zspan, zhi + 0.05 * self.zspan))
+                a.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
+                a.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+                a.grid(alpha=0.3)
+            self.title_x = ax_x.set_title("∂f/∂x = −000.0")
+            self.title_y = ax_y.set_title("∂f/∂y = −000.0")
         self.ax, self.ax_x, self.ax_y = ax, ax_x, ax_y
         self.blitter = Blitter(fig, [self.up, self.down, self.level, self.tangent, self.point,
                                      self.slice_x, self.tan_x, self.dot_x,
                                      self.slice_y, self.tan_y, self.dot_y],
-                               {self.title_x: "slice y = y₀: its slope is ∂f/∂x",
-                                self.title_y: "slice x = x₀: its slope is ∂f/∂y"})
-        super().__init__(fig, [W.HBox([self.x, self.y])])
+                               {self.title_x: "f(x, y₀): slope ∂f/∂x",
+                                self.title_y: "f(x₀, y): slope ∂f/∂y"})
+        super().__init__(fig, [control_row(self.x, self.y)])
         self.box.add_class("gradient-explorer")
         self.status.add_class("gradient-status")
         for c in (self.x, self.y):
@@ -269,8 +280,8 @@ class GradientExplorer(FigureWidget):
             tan.set_data([c - w, c + w], [f0 - g * w, f0 + g * w])
         self.dot_x.set_data([x0], [f0])
         self.dot_y.set_data([y0], [f0])
-        self.title_x.set_text(f"slice y = {y0:.2f}: slope ∂f/∂x = {gx:.3g}")
-        self.title_y.set_text(f"slice x = {x0:.2f}: slope ∂f/∂y = {gy:.3g}")
+        self.title_x.set_text(f"y = {y0:.2f}: ∂f/∂x = {gx:.3g}")
+        self.title_y.set_text(f"x = {x0:.2f}: ∂f/∂y = {gy:.3g}")
         self.status.value = (f"at (x, y) = ({x0:.2f}, {y0:.2f}): f = {f0:.4g}, "
                              f"∂f/∂x = {gx:.4g}, ∂f/∂y = {gy:.4g}, |∇f| = {norm:.4g}")
         self.redraw()
@@ -287,7 +298,6 @@ class Picture(FigureWidget):
 
     def __init__(self, fig, caption):
         self.caption = caption
-        fig.tight_layout()
         super().__init__(fig, [])
         self.redraw()
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import activations as _activations
 from .._checks import choice, positive
-from ._base import FigureWidget, new_figure
+from ._base import FigureWidget, control_row, course_style, new_figure, slider_layout
 
 H_EXPONENTS = (-16.0, 0.0)
 ERROR_FLOOR = 1e-18   # an error of exactly 0 is drawn here (a log axis has no 0)
@@ -130,32 +130,36 @@ class StepSizeExplorer(FigureWidget):
     def __init__(self, function="sigmoid at z = 1", h=1e-5):
         self.function_box = W.Dropdown(options=list(FUNCTIONS),
                                        value=choice(function, FUNCTIONS, "function"),
-                                       description="f")
+                                       description="f", style={"description_width": "20px"},
+                                       layout=W.Layout(width="auto", flex="0 1 200px"))
         self.h_slider = W.FloatLogSlider(value=positive(h, "h"), base=10, min=H_EXPONENTS[0],
                                          max=H_EXPONENTS[1], step=0.05, description="h",
-                                         readout_format=".1e", continuous_update=True)
+                                         readout_format=".1e", continuous_update=True,
+                                         **slider_layout(30))
         self.hs = np.logspace(*H_EXPONENTS, 321)
-        fig = new_figure((9, 5.2))
-        ax = self.ax = fig.add_subplot()
-        (self.line_one,) = ax.loglog(self.hs, self.hs, lw=2, color="C0",
-                                     label="one-sided (f(x+h) − f(x))/h")
-        (self.line_central,) = ax.loglog(self.hs, self.hs, lw=2, color="C1",
-                                         label="central (f(x+h) − f(x−h))/2h")
-        (self.best_one,) = ax.plot([], [], "*", ms=16, color="C0", mec="k", label="best h, one-sided")
-        (self.best_central,) = ax.plot([], [], "*", ms=16, color="C1", mec="k", label="best h, central")
-        (self.dots,) = ax.plot([], [], "o", ms=9, color="C3", mec="k", zorder=5)
-        self.vline = ax.axvline(h, color="C3", lw=1.5, ls="--")
-        ax.set(xlim=(10 ** H_EXPONENTS[0], 10 ** H_EXPONENTS[1]), ylim=(ERROR_FLOOR, 10.0))
-        ax.set_xlabel("step h", fontsize=12)
-        ax.set_ylabel("|finite difference − f'(x)|", fontsize=12)
-        ax.text(3e-15, 1e-10, "round-off\n∝ ε/h", fontsize=12, color="0.3")
-        ax.text(3e-3, 1e-16, "truncation\n∝ h (one-sided)\n∝ h² (central)", fontsize=12,
-                color="0.3")
-        ax.grid(alpha=0.3, which="major")
-        ax.legend(loc="lower left", fontsize=9)
-        ax.set_title("finite-difference error", fontsize=13)   # replaced in update()
-        fig.tight_layout()
-        super().__init__(fig, [W.HBox([self.function_box, self.h_slider])])
+        with course_style():
+            fig = new_figure((6.2, 4.4))
+            ax = self.ax = fig.add_subplot()
+            (self.line_one,) = ax.loglog(self.hs, self.hs, lw=2, color="C0",
+                                         label="one-sided (f(x+h) − f(x))/h")
+            (self.line_central,) = ax.loglog(self.hs, self.hs, lw=2, color="C1",
+                                             label="central (f(x+h) − f(x−h))/2h")
+            (self.best_one,) = ax.plot([], [], "*", ms=16, color="C0", mec="k",
+                                       label="best h, one-sided")
+            (self.best_central,) = ax.plot([], [], "*", ms=16, color="C1", mec="k",
+                                           label="best h, central")
+            (self.dots,) = ax.plot([], [], "o", ms=9, color="C3", mec="k", zorder=5)
+            self.vline = ax.axvline(h, color="C3", lw=2, ls="--")
+            ax.set(xlim=(10 ** H_EXPONENTS[0], 10 ** H_EXPONENTS[1]), ylim=(ERROR_FLOOR, 10.0),
+                   xlabel="step h", ylabel="|finite difference − f'(x)|",
+                   xticks=10.0 ** np.arange(-12, 1, 4), yticks=10.0 ** np.arange(-18, 1, 6))
+            ax.text(3e-15, 1e-9, "round-off\n∝ ε/h", color="0.3")
+            ax.text(2e-4, 1e-16, "truncation\n∝ h (one-sided)\n∝ h² (central)", color="0.3")
+            ax.grid(alpha=0.3, which="major")
+            fig.legend(handles=[self.line_one, self.line_central, self.best_one,
+                                self.best_central], loc="outside lower center", ncols=2)
+            self.title = ax.set_title("finite-difference error for sigmoid at z = 1")
+        super().__init__(fig, [control_row(self.function_box, self.h_slider)])
         self.watch(self.function_box)
         self.watch(self.h_slider)
         self.update()
@@ -182,7 +186,7 @@ class StepSizeExplorer(FigureWidget):
         h, e_one, e_central = self.at_h()
         self.vline.set_xdata([h, h])
         self.dots.set_data([h, h], [max(e_one, ERROR_FLOOR), max(e_central, ERROR_FLOOR)])
-        self.ax.set_title(f"finite-difference error for {self.function_box.value}", fontsize=13)
+        self.title.set_text(f"finite-difference error for {self.function_box.value}")
         self.status.value = f"<tt>{html.escape(self.summary())}</tt>"
         self.redraw()
 

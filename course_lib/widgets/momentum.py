@@ -8,11 +8,14 @@ import html
 from dataclasses import dataclass
 
 import ipywidgets as W
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
 from ..optimizers import SGD
 from ..surfaces import bowl, descend
-from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
+from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
+                    quiet_numpy, slider_layout)
 
 TOL = 1e-8  # "converged": f − f* ≤ 1e-8
 
@@ -55,46 +58,47 @@ class MomentumExplorer(FigureWidget):
 
     def __init__(self, lr=1.9, momentum=0.0, nesterov=False, condition=25, steps=STEPS):
         self.steps = int(steps)
-        style = {"description_width": "initial"}
-        wide = W.Layout(width="420px")
         self.lr = W.FloatSlider(value=lr, min=0.05, max=4.0, step=0.01, readout_format=".2f",
                                 description="learning rate η", continuous_update=True,
-                                style=style, layout=wide)
+                                **slider_layout(105))
         self.momentum = W.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
                                       readout_format=".2f", description="momentum β",
-                                      continuous_update=True, style=style, layout=wide)
-        self.nesterov = W.Checkbox(value=nesterov, description="Nesterov", indent=False)
+                                      continuous_update=True, **slider_layout(105))
+        self.nesterov = W.Checkbox(value=nesterov, description="Nesterov", indent=False,
+                                   layout=W.Layout(width="auto", flex="0 0 auto"))
         self.condition = W.IntSlider(value=condition, min=1, max=100, step=1,
-                                     description="condition number κ", continuous_update=True,
-                                     style=style, layout=wide)
+                                     description="condition κ", continuous_update=True,
+                                     **slider_layout(105))
         for c, css in ((self.lr, "momentum-lr"), (self.momentum, "momentum-beta"),
                        (self.nesterov, "momentum-nesterov"), (self.condition, "momentum-kappa")):
             c.add_class(css)
         self.presets = PRESETS
-        fig = new_figure((11, 4.6))
-        ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
-        (self.ellipses,) = ax.plot([], [], color="0.6", lw=0.9)
-        (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=3, lw=1.1, label="path θₖ")
-        (self.start,) = ax.plot([], [], "s", color="k", ms=7, label="start")
-        ax.plot([0], [0], "*", color="tab:green", ms=15, label="minimum")
-        ax.set(xlabel="x / √κ  (flat direction, curvature L/κ, drawn shrunk by √κ)",
-               ylabel="y  (steep direction, curvature L)")
-        ax.legend(loc="upper right", fontsize=9)
-        self.title = ax.set_title("path")
-        (self.loss,) = ax_loss.semilogy([], [], color="tab:blue", lw=1.5)
-        ax_loss.axhline(TOL, color="tab:green", ls=":", lw=1.2, label=f"converged: f − f* ≤ {TOL:g}")
-        ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e6), xlabel="step k",
-                    ylabel="f(θₖ) − f*", title="loss gap (log scale)")
-        ax_loss.grid(alpha=0.3)
-        ax_loss.legend(loc="upper right", fontsize=9)
-        self.loss_title = ax_loss.title
-        fig.tight_layout()
+        with course_style():
+            fig = new_figure((6.2, 3.6))
+            ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
+            (self.ellipses,) = ax.plot([], [], color="0.6", lw=1.5)
+            (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=3, lw=1.5, label="path θₖ")
+            (self.start,) = ax.plot([], [], "s", color="k", ms=7, label="start")
+            ax.plot([0], [0], "*", color="tab:green", ms=15, label="minimum")
+            ax.set(ylabel="y (steep)")
+            self.xlabel = ax.set_xlabel("x / √κ (flat), κ = 100")
+            self.title = ax.set_title("heavy ball: η = 0.00, β = 0.00")
+            (self.loss,) = ax_loss.semilogy([], [], color="tab:blue", lw=2)
+            ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e6), xlabel="step k",
+                        ylabel="f(θₖ) − f*")
+            ax_loss.axhline(TOL, color="tab:green", ls=":", lw=2, label=f"f − f* = {TOL:g}")
+            ax_loss.set_yticks([1e-12, 1e-6, 1])
+            ax_loss.grid(alpha=0.3)
+            self.loss_title = ax_loss.set_title("diverged at step 000")
+            fig.legend(loc="outside upper center", ncols=4)
         self.ax, self.ax_loss = ax, ax_loss
         self.blitter = Blitter(fig, [self.path, self.loss],
-                               {self.title: "path θₖ on the bowl (settings: see above)",
-                                self.loss_title: "loss gap (log scale)"})
+                               {self.title: "path θₖ on the bowl",
+                                self.loss_title: "loss gap",
+                                self.xlabel: "x / √κ (flat direction)"})
         self.surface, self._kappa_drawn = None, None
-        controls = [W.HBox([self.lr, self.momentum]), W.HBox([self.condition, self.nesterov]),
+        controls = [control_row(self.lr), control_row(self.momentum),
+                    control_row(self.condition, self.nesterov),
                     preset_buttons(self.presets, self.apply, "momentum-preset")]
         super().__init__(fig, controls)
         self.box.add_class("momentum-explorer")
@@ -150,8 +154,9 @@ class MomentumExplorer(FigureWidget):
         self.path.set_data(run.path[:, 0] / np.sqrt(s.condition), run.path[:, 1])
         self.loss.set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
         kind = self.method()
-        self.title.set_text(f"{kind}: η = {lr:.2f}, β = {beta:.2f}, κ = {kappa}")
-        self.loss_title.set_text(run.describe())
+        self.title.set_text(f"{kind}: η = {lr:.2f}, β = {beta:.2f}")
+        self.xlabel.set_text(f"x / √κ (flat), κ = {kappa}")
+        self.loss_title.set_text(short_outcome(run))
         limit = heavy_ball_limit(beta, s.L, kind == "Nesterov")
         self.status.value = (
             f"<span class='momentum-readout'><b>{kind}</b>: η = {lr:.2f}, β = {beta:.2f}, "
@@ -173,6 +178,15 @@ class MomentumExplorer(FigureWidget):
         return (f"MomentumExplorer: {self.method()}, η = {self.lr.value:.2f}, "
                 f"β = {self.momentum.value:.2f}, κ = {self.condition.value} → "
                 f"{self.run.describe()}")
+
+
+def short_outcome(run):
+    """run.describe() in at most about 20 characters, for a panel's title."""
+    if run.diverged_at is not None:
+        return f"diverged at step {run.diverged_at}"
+    if run.converged_at is not None:
+        return f"converged at step {run.converged_at}"
+    return "not converged"
 
 
 def momentum_explorer(lr=1.9, momentum=0.0, nesterov=False, condition=25):
@@ -221,38 +235,53 @@ def convergence_map(condition=25, lrs=None, momenta=None, max_steps=300, nestero
     return ConvergenceMap(lrs, momenta, steps, diverged, float(condition), max_steps, nesterov)
 
 
+PRESET_LABELS = {"η too large": (7, 5, "left"), "zigzag": (-7, 5, "right"),
+                 "momentum fixes it": (7, -16, "left"), "momentum rescues η = 2.5": (-7, 5, "right"),
+                 "too much momentum": (7, -16, "left"), "Nesterov damps it": (7, -16, "left")}
+"""Offsets in points and alignment of the presets' names on the map, keeping them apart."""
+
+
 class ConvergenceMapFigure(FigureWidget):
     """The map as a picture: colour = steps to converge, grey = not within the run, red =
     diverged; the theoretical limit η = 2(1 + β)/L drawn over it and the presets marked."""
 
     def __init__(self, result, presets=PRESETS):
         self.result = r = result
-        fig = new_figure((9, 5.2))
-        ax = fig.add_subplot()
-        shown = np.where(np.isfinite(r.steps), r.steps, np.nan)
-        dl, db = r.lrs[1] - r.lrs[0], r.momenta[1] - r.momenta[0]
-        extent = (r.lrs[0] - dl / 2, r.lrs[-1] + dl / 2, r.momenta[0] - db / 2, r.momenta[-1] + db / 2)
-        ax.imshow(np.where(r.diverged, 1.0, np.nan), origin="lower", extent=extent, aspect="auto",
-                  cmap="Reds", vmin=0, vmax=1.6)
-        slow = (~r.diverged) & ~np.isfinite(r.steps)
-        ax.imshow(np.where(slow, 1.0, np.nan), origin="lower", extent=extent, aspect="auto",
-                  cmap="Greys", vmin=0, vmax=3)
-        im = ax.imshow(shown, origin="lower", extent=extent, aspect="auto", cmap="viridis_r")
-        fig.colorbar(im, ax=ax, label=f"steps to reach f − f* ≤ {TOL:g}")
-        beta = np.linspace(0, r.momenta[-1] + db / 2, 100)
-        ax.plot(heavy_ball_limit(beta, 1.0, r.nesterov), beta, color="k", lw=2.5,
-                label="theory: η = 2(1 + β)/L" if not r.nesterov else "theory: η = 2(1 + β)/((1 + 2β)L)")
-        for name, p in presets.items():
-            if p["condition"] == r.condition and bool(p["nesterov"]) == r.nesterov:
-                ax.plot(p["lr"], p["momentum"], "o", mfc="white", mec="k", ms=8)
-                below = name == "η too large"  # keeps it apart from "zigzag"
-                ax.annotate(name, (p["lr"], p["momentum"]), xytext=(6, -14 if below else 4),
-                            textcoords="offset points", fontsize=9)
-        ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="learning rate η", ylabel="momentum β",
-               title=f"{'Nesterov' if r.nesterov else 'heavy ball'} on the bowl, κ = {r.condition:g}, "
-                     f"L = 1: red diverged, grey not converged in {r.max_steps} steps")
-        ax.legend(loc="lower right")
-        fig.tight_layout()
+        with course_style():
+            fig = new_figure((6.2, 4.9))
+            ax = fig.add_subplot()
+            shown = np.where(np.isfinite(r.steps), r.steps, np.nan)
+            dl, db = r.lrs[1] - r.lrs[0], r.momenta[1] - r.momenta[0]
+            extent = (r.lrs[0] - dl / 2, r.lrs[-1] + dl / 2, r.momenta[0] - db / 2,
+                      r.momenta[-1] + db / 2)
+            ax.imshow(np.where(r.diverged, 1.0, np.nan), origin="lower", extent=extent,
+                      aspect="auto", cmap="Reds", vmin=0, vmax=1.6)
+            slow = (~r.diverged) & ~np.isfinite(r.steps)
+            ax.imshow(np.where(slow, 1.0, np.nan), origin="lower", extent=extent, aspect="auto",
+                      cmap="Greys", vmin=0, vmax=3)
+            im = ax.imshow(shown, origin="lower", extent=extent, aspect="auto", cmap="viridis_r")
+            fig.colorbar(im, ax=ax, label=f"steps to f − f* ≤ {TOL:g}")
+            beta = np.linspace(0, r.momenta[-1] + db / 2, 100)
+            ax.plot(heavy_ball_limit(beta, 1.0, r.nesterov), beta, color="k", lw=2.5,
+                    label="theory: η = 2(1 + β)/L" if not r.nesterov
+                    else "theory: η = 2(1 + β)/((1 + 2β)L)")
+            for name, p in presets.items():
+                if p["condition"] == r.condition and bool(p["nesterov"]) == r.nesterov:
+                    ax.plot(p["lr"], p["momentum"], "o", mfc="white", mec="k", ms=8)
+                    dx, dy, ha = PRESET_LABELS.get(name, (7, 5, "left"))
+                    ax.annotate(name, (p["lr"], p["momentum"]), xytext=(dx, dy), ha=ha,
+                                textcoords="offset points", fontsize=12,
+                                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
+                                          alpha=0.75))
+            ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="learning rate η",
+                   ylabel="momentum β",
+                   title=f"{'Nesterov' if r.nesterov else 'heavy ball'} on the bowl, "
+                         f"κ = {r.condition:g}, L = 1")
+            patches = [Patch(color=plt.get_cmap("Reds")(1 / 1.6), label="diverged"),
+                       Patch(color=plt.get_cmap("Greys")(1 / 3),
+                             label=f"not converged in {r.max_steps} steps")]
+            fig.legend(handles=[*ax.get_lines()[:1], *patches], loc="outside lower center",
+                       ncols=2)
         super().__init__(fig, [])
         self.redraw()
 

@@ -12,10 +12,12 @@ from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.colors import to_hex
 
 from ..optimizers import SGD, AdaGrad, Adam, RMSprop
 from ..surfaces import bowl, descend, himmelblau, rosenbrock, saddle
-from ._base import Blitter, FigureWidget, new_figure, preset_buttons, quiet_numpy
+from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
+                    quiet_numpy, slider_layout)
 
 RACERS = {  # name: (make(lr), colour)
     "SGD": (lambda lr: SGD(lr=lr), "tab:gray"),
@@ -133,43 +135,49 @@ class OptimizerRace(FigureWidget):
     def __init__(self, surface="Rosenbrock", lrs=None, steps=STEPS):
         self.steps = int(steps)
         self.surface_choice = W.Dropdown(options=list(SURFACES), value=surface,
-                                         description="surface")
+                                         description="surface",
+                                         style={"description_width": "55px"},
+                                         layout=W.Layout(width="auto", flex="0 1 280px"))
         self.surface_choice.add_class("race-surface")
         start = tuned_lrs(surface, self.steps) if lrs is None else dict(lrs)
         self.sliders = {}
-        for name in RACERS:
+        for name, (_, colour) in RACERS.items():
+            # two sliders a line at 1024×768 and 125 %: no room for ipywidgets' 72 px
+            # readouts there, so each η is shown in the status beside its racer's name
+            kw = slider_layout(80, readout=False)
+            kw["style"]["handle_color"] = to_hex(colour)
             sl = W.FloatLogSlider(value=start[name], base=10, min=EXPONENTS[0],
-                                  max=EXPONENTS[-1], step=0.25, description=f"η {name}",
-                                  readout_format=".2g", continuous_update=True,
-                                  style={"description_width": "110px"},
-                                  layout=W.Layout(width="360px"))
+                                  max=EXPONENTS[-1], step=0.25, description=name,
+                                  readout_format=".2g", continuous_update=True, **kw)
             sl.add_class(f"race-lr-{name.lower()}")
             self.sliders[name] = sl
         self.presets = PRESETS
-        fig = new_figure((11.5, 5.0))
-        ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
-        self.paths, self.curves = {}, {}
-        for name, (_, colour) in RACERS.items():
-            (self.paths[name],) = ax.plot([], [], "-", color=colour, lw=1.8, label=name)
-            (self.curves[name],) = ax_loss.semilogy([], [], "-", color=colour, lw=1.6, label=name)
-        (self.start,) = ax.plot([], [], "s", color="k", ms=7, zorder=5)
-        (self.minima,) = ax.plot([], [], "*", color="tab:green", ms=14, zorder=5)
-        ax.set(xlabel="x", ylabel="y")
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-        ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e4), xlabel="step k",
-                    ylabel="f(θₖ) − f*", title="loss gap (log scale)")
-        ax_loss.grid(alpha=0.3)
-        ax_loss.legend(loc="lower left", fontsize=8, ncol=2)
-        self.title = ax.set_title("surface")
-        fig.tight_layout()
+        with course_style():
+            fig = new_figure((6.2, 3.4))
+            ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+            self.paths, self.curves = {}, {}
+            for name, (_, colour) in RACERS.items():
+                (self.paths[name],) = ax.plot([], [], "-", color=colour, lw=2, label=name)
+                (self.curves[name],) = ax_loss.semilogy([], [], "-", color=colour, lw=2,
+                                                        label=name)
+            (self.start,) = ax.plot([], [], "s", color="k", ms=7, zorder=5)
+            (self.minima,) = ax.plot([], [], "*", color="tab:green", ms=14, zorder=5)
+            ax.set(xlabel="x", ylabel="y")
+            ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e4), xlabel="step k",
+                        ylabel="f(θₖ) − f*")
+            ax_loss.set_yticks([1e-12, 1e-8, 1e-4, 1])
+            ax_loss.grid(alpha=0.3)
+            fig.legend(handles=list(self.paths.values()), loc="outside lower center", ncols=6,
+                       handlelength=0.9, columnspacing=0.7, handletextpad=0.3)
+            self.title = fig.suptitle(max((f"{k}: {f().note}" for k, f in SURFACES.items()),
+                                          key=len))
         self.ax, self.ax_loss = ax, ax_loss
         self.contours, self.surface, self.runs = None, None, {}
         self._surface_drawn, self._lrs_drawn = None, {}
         self.blitter = Blitter(fig, [*self.paths.values(), *self.curves.values()])
         names = list(RACERS)
-        rows = [W.HBox([self.sliders[a], self.sliders[b], self.sliders[c]])
-                for a, b, c in (names[:3], names[3:])]
-        controls = [self.surface_choice, *rows,
+        controls = [control_row(self.surface_choice),
+                    control_row(*(self.sliders[n] for n in names)),
                     preset_buttons(self.presets, self.apply, "race-preset")]
         super().__init__(fig, controls)
         self.box.add_class("optimizer-race")
@@ -222,8 +230,8 @@ class OptimizerRace(FigureWidget):
         if self.contours is not None:
             self.contours.remove()
         X, Y, Z = s.grid(160)
-        self.contours = self.ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=0.8,
-                                        alpha=0.8)
+        self.contours = self.ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=1.5,
+                                        alpha=0.45)
         self.start.set_data([s.start[0]], [s.start[1]])
         self.minima.set_data([m[0] for m in s.minima], [m[1] for m in s.minima])
         self.ax.set(xlim=s.xlim, ylim=s.ylim)
@@ -239,12 +247,24 @@ class OptimizerRace(FigureWidget):
         self.curves[name].set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
 
     def _finish(self):
-        rows = "".join(
-            f"<tr class='race-row-{name.lower()}'><td style='color:{RACERS[name][1]}'><b>{name}</b></td>"
-            f"<td>η = {self._lrs_drawn[name]:.2g}</td><td>{html.escape(self.outcome(name))}</td></tr>"
+        # two racers a line (a grid that becomes one column when narrow), each cell
+        # "name η = …: outcome", to keep the widget short
+        cells = "".join(
+            f"<div class='race-row-{name.lower()}' style='flex: 1 1 290px; margin-right: 8px'>"
+            f"<b style='color:{RACERS[name][1]}'>{name}</b> η = {self._lrs_drawn[name]:.2g}: "
+            f"{html.escape(self.short_outcome(name))}</div>"
             for name in RACERS)
-        self.status.value = f"<table>{rows}</table>"
+        self.status.value = (f"<div class='race-table' style='display: flex; flex-wrap: wrap; "
+                             f"line-height: 1.35'>{cells}</div>")
         self.redraw()
+
+    def short_outcome(self, name):
+        """The outcome without the steps (the same for every racer) and the final point."""
+        run = self.runs[name]
+        if run.diverged_at is not None:
+            return f"diverged at step {run.diverged_at}"
+        gap = run.gap[-1]
+        return "f − f* < 1e-12" if gap < 1e-12 else f"f − f* = {gap:.1e}"
 
     def outcome(self, name):
         run = self.runs[name]

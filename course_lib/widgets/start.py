@@ -3,7 +3,7 @@ from importlib import metadata
 
 import ipywidgets as W
 
-from ._base import Controlled
+from ._base import Controlled, control_row, slider_layout
 
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipympl", "scikit-learn", "jupyterlab",
             "nbval", "course-lib")
@@ -42,9 +42,11 @@ class AliveCheck(Controlled):
 
     def __init__(self, value=3):
         self.slider = W.IntSlider(value=value, min=0, max=20, description="x",
-                                  continuous_update=True)
+                                  continuous_update=True, **slider_layout(40, track=220))
         self.result = W.HTML()
-        self.box = W.VBox([self.slider, self.result])
+        self.box = W.VBox([control_row(self.slider), self.result],
+                          layout=W.Layout(max_width="520px"))
+        self.box.add_class("course-widget")
         self.watch(self.slider)
         self.update()
 
