@@ -102,3 +102,35 @@ def test_same_settings_same_summary(widget):
     assert widget.summary() != first
     widget.lr.value = PRESETS["course default"]["lr"]
     assert widget.summary() == first
+
+
+def test_a_long_run_shows_its_progress(monkeypatch):
+    """Small batches and many epochs take seconds: the line above the figure says "training" at
+    once, and the curves so far are drawn, labelled "epoch k of N", long before the run ends;
+    the end replaces them with the whole run. A run quicker than PROGRESS_FIRST draws once."""
+    import course_lib.widgets.training as training
+
+    with warnings.catch_warnings():
+        warnings_as_errors()
+        w = training_widget(digits_split("stratified"))
+    frames, texts = [], []
+    monkeypatch.setattr(w, "redraw", lambda: frames.append(
+        (len(w.cost_line.get_xdata()), w.accuracy.value, w.status.value)))
+    w.accuracy.observe(lambda change: texts.append(change["new"]), "value")
+
+    monkeypatch.setattr(training, "PROGRESS_FIRST", 10.0)  # (a slow machine: still quick)
+    w.lr.value = 0.05                                  # the defaults but one: a quick run
+    assert len(frames) == 1 and frames[0][0] == w.epochs.value
+    assert texts[0] == "<i>training (5 epochs) …</i>"
+    assert "validation accuracy" in texts[-1]
+
+    frames.clear(), texts.clear()
+    monkeypatch.setattr(training, "PROGRESS_FIRST", 0.0)   # any run: progress after epoch 1
+    monkeypatch.setattr(training, "PROGRESS_EVERY", 0.0)
+    w.apply({**training.WIDGET_DEFAULTS, "batch_size": 16, "epochs": 3})
+    assert [f[0] for f in frames] == [1, 2, 3]
+    assert [f[1] for f in frames[:2]] == [f"<i>training: epoch {k} of 3 …</i>" for k in (1, 2)]
+    assert all(f"batch size 16, 3 epochs: training: epoch {k} of 3" in frames[k - 1][2]
+               for k in (1, 2))
+    assert "after 3 epochs" in frames[2][1] and " of 3 …" not in frames[2][2]
+    w.close()

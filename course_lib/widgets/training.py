@@ -7,13 +7,15 @@ import html
 import time
 
 import ipywidgets as W
+import matplotlib.ticker
 import numpy as np
 
 from ..data import digits_split
 from ..network import MLP
 from ..optimizers import SGD, AdaGrad, Adam, RMSprop
 from ..training import DEFAULTS, train
-from ._base import FigureWidget, matplotlib_lock, new_figure
+from ._base import (Blitter, FigureWidget, control_row, course_style, fix_layout,
+                    matplotlib_lock, new_figure, readable, slider_layout)
 
 OPTIMIZERS = ("SGD", "Adam", "RMSprop", "AdaGrad")
 BATCH_SIZES = (16, 32, 64, 128, 256, 1500)
@@ -46,12 +48,23 @@ def make_optimizer(name, lr, momentum):
     return AdaGrad(lr)
 
 
+# A run that has taken PROGRESS_FIRST seconds and has at least as long still to go draws its
+# curves so far, then every PROGRESS_EVERY seconds (a draw costs 5–40 ms: more often would slow
+# the run down).
+PROGRESS_FIRST = 0.03
+PROGRESS_EVERY = 0.3
+
+
 class TrainingWidget(FigureWidget):
     """Sliders for the learning rate and momentum (plus optimizer, batch size, epochs, a
     preset); the cost and the train/validation accuracy per epoch; the final accuracy.
 
-    A retrain takes up to seconds: it runs outside the matplotlib lock (only drawing takes it,
-    so other widgets stay live), stops early when the controls change meanwhile, and the texts
+    A retrain takes from about 40 ms (the defaults) to seconds (small batches, many epochs): it
+    runs outside the matplotlib lock (only drawing takes it, so other widgets stay live), stops
+    early when the controls change meanwhile, and shows its progress: the line above the
+    figure says "training …" at once, and a run with PROGRESS_FIRST seconds behind it and more
+    to go draws its curves so far (then every PROGRESS_EVERY seconds), labelled "epoch k of
+    N". The texts
     describe the run on screen (`trained`), not controls that moved since."""
 
     draws = False
@@ -60,19 +73,24 @@ class TrainingWidget(FigureWidget):
         self.split = split if split is not None else digits_split("stratified")
         self.seed = seed
         s = {**WIDGET_DEFAULTS, **settings}
-        common = dict(continuous_update=False, style={"description_width": "initial"})
+        def menu(width, description_width):
+            return dict(style={"description_width": f"{description_width}px"},
+                        layout=W.Layout(width="auto", flex=f"0 1 {width}px"))
+
         self.preset = W.Dropdown(options=["(custom)", *PRESETS], value="(custom)",
-                                 description="preset", **{k: v for k, v in common.items()
-                                                         if k != "continuous_update"})
+                                 description="preset", **menu(330, 50))
         self.optimizer = W.Dropdown(options=OPTIMIZERS, value=s["optimizer"],
-                                    description="optimizer")
+                                    description="optimizer", **menu(200, 70))
         self.lr = W.FloatLogSlider(value=s["lr"], base=10, min=-3, max=2, step=0.05,
-                                   description="learning rate η", readout_format=".3g", **common)
+                                   description="learning rate η", readout_format=".3g",
+                                   continuous_update=False, **slider_layout(105))
         self.momentum = W.FloatSlider(value=s["momentum"], min=0.0, max=0.99, step=0.01,
-                                      description="momentum μ (Adam: β₁)", **common)
+                                      description="momentum μ (Adam: β₁)",
+                                      continuous_update=False, **slider_layout(170))
         self.batch_size = W.Dropdown(options=BATCH_SIZES, value=s["batch_size"],
-                                     description="batch size")
-        self.epochs = W.IntSlider(value=s["epochs"], min=1, max=60, description="epochs", **common)
+                                     description="batch size", **menu(190, 75))
+        self.epochs = W.IntSlider(value=s["epochs"], min=1, max=60, description="epochs",
+                                  continuous_update=False, **slider_layout(55))
         self.accuracy = W.HTML()
         for widget, name in ((self.preset, "preset"), (self.optimizer, "optimizer"),
                              (self.lr, "lr"), (self.momentum, "momentum"),
@@ -80,25 +98,35 @@ class TrainingWidget(FigureWidget):
                              (self.accuracy, "accuracy")):
             widget.add_class(f"training-{name}")
 
-        fig = new_figure((10, 4.2))
-        self.ax_cost, self.ax_acc = fig.subplots(1, 2)
-        (self.cost_line,) = self.ax_cost.plot([], [], "o-", color="tab:red", ms=3,
-                                              label="training cost")
-        self.ax_cost.set(xlabel="epoch", ylabel="cost C (cross-entropy, mean over epoch)",
-                         yscale="log", title="cost")
-        (self.train_line,) = self.ax_acc.plot([], [], "o-", color="tab:blue", ms=3,
-                                              label="training set")
-        (self.val_line,) = self.ax_acc.plot([], [], "o-", color="tab:orange", ms=3,
-                                            label="validation set")
-        self.ax_acc.axhline(98, color="grey", ls=":", lw=1, label="98 %")
-        self.ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(50, 101), title="accuracy")
-        self.ax_acc.legend(loc="lower right")
-        self.banner = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes,
-                                        ha="center", va="center", fontsize=14, color="darkred")
-        fig.tight_layout()
-        controls = [self.preset, W.HBox([self.optimizer, self.batch_size]),
-                    W.HBox([self.lr, self.momentum]), self.epochs, self.accuracy]
+        with course_style():
+            fig = new_figure((6.2, 3.5))
+            self.ax_cost, self.ax_acc = fig.subplots(1, 2)
+            (self.cost_line,) = self.ax_cost.plot([], [], "o-", color="tab:red", ms=3, lw=2,
+                                                  label="training cost")
+            self.ax_cost.set(xlabel="epoch", ylabel="cost C (mean over epoch)", yscale="log",
+                             ylim=(1e-3, 10), title="cost (cross-entropy)")
+            # powers of ten only: the labels keep the width the layout was made for
+            self.ax_cost.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            (self.train_line,) = self.ax_acc.plot([], [], "o-", color="tab:blue", ms=3, lw=2,
+                                                  label="training set")
+            (self.val_line,) = self.ax_acc.plot([], [], "o-", color="tab:orange", ms=3, lw=2,
+                                                label="validation set")
+            self.ax_acc.axhline(98, color="grey", ls=":", lw=2, label="98 %")
+            self.ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(50, 101),
+                            title="accuracy")
+            fig.legend(handles=self.ax_acc.get_lines(), loc="outside lower center", ncols=3)
+            self.banner = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes,
+                                            ha="center", va="center", fontsize=14,
+                                            color="darkred", wrap=True)
+        controls = [control_row(self.preset, self.optimizer),
+                    control_row(self.batch_size, self.epochs), control_row(self.lr),
+                    control_row(self.momentum), self.accuracy]
         super().__init__(fig, controls)
+        # a new run redraws only its curves and the banner (a full draw of the axes, their
+        # ticks and texts costs as much as the default run itself); the axes' limits are
+        # rounded (`limits`) so that they, and the background, seldom change
+        self.blitter = Blitter(fig, [self.cost_line, self.train_line, self.val_line,
+                                     self.banner])
         self.box.add_class("training-widget")
         self.status.add_class("training-status")
         self.view.add_class("training-figure")
@@ -136,33 +164,67 @@ class TrainingWidget(FigureWidget):
         sp = self.split
         self.momentum.disabled = s["optimizer"] in ("RMSprop", "AdaGrad")
         opt = make_optimizer(s["optimizer"], s["lr"], s["momentum"])
-        self._last_draw = time.perf_counter()
+        self.accuracy.value = f"<i>{html.escape(self.progress_text(s, 0))}</i>"
+        self._run_began = self._last_draw = time.perf_counter()
+        self._wait = PROGRESS_FIRST
         return train(self.network(), opt, sp.X_train, sp.y_train, sp.X_val, sp.y_val,
                      epochs=s["epochs"], batch_size=s["batch_size"], seed=self.seed,
-                     progress=False, callback=lambda h: self._on_epoch(h, s["epochs"]))
+                     progress=False, callback=lambda h: self._on_epoch(h, s))
 
-    def _on_epoch(self, history, epochs):
+    def _on_epoch(self, history, settings):
         if self.superseded():
             return True                                    # newer settings wait: stop here
-        if time.perf_counter() - self._last_draw > 0.3:   # long runs: show progress live
-            with self.drawing():
+        done, epochs = (history.epoch[-1] if history.epoch else 0), settings["epochs"]
+        now = time.perf_counter()
+        if done == 0 or done >= epochs or history.diverged:
+            return None
+        to_go = (now - self._run_began) / done * (epochs - done)
+        if now - self._last_draw > self._wait and to_go > PROGRESS_FIRST:
+            with self.drawing():                           # a long run: its curves so far
                 self._set_curves(history, epochs)
+                self.banner.set_text("")
+                text = self.progress_text(settings, done)
+                self.accuracy.value = f"<i>{html.escape(text)}</i>"
+                self.status.value = html.escape(f"{self.settings_text(settings)}: {text}")
                 self.redraw()
-            self._last_draw = time.perf_counter()
+            self._last_draw, self._wait = time.perf_counter(), PROGRESS_EVERY
         return None
+
+    @staticmethod
+    def progress_text(settings, done):
+        """What the line above the figure says while a run is under way."""
+        if done == 0:
+            return f"training ({settings['epochs']} epochs) …"
+        return f"training: epoch {done} of {settings['epochs']} …"
+
+    @staticmethod
+    def limits(h, epochs):
+        """(x limits, cost limits, accuracy limits) for a run's curves: every epoch; the costs
+        within whole decades; the accuracies from 50 % (or lower, by tens) to 101 %."""
+        x = (0.5, epochs + 0.5)
+        if not h.cost:
+            return x, None, None
+        lo, hi = np.log10(min(h.cost)), np.log10(max(h.cost))
+        cost = (10.0 ** np.floor(lo - 0.1), 10.0 ** np.ceil(hi + 0.1))
+        worst = 100 * min(h.train_accuracy + h.val_accuracy)
+        return x, cost, (min(50.0, 10 * np.floor(worst / 10)), 101.0)
 
     def _set_curves(self, h, epochs):
         epochs_run = np.asarray(h.epoch)
         self.cost_line.set_data(epochs_run, h.cost)
         self.train_line.set_data(epochs_run, 100 * np.asarray(h.train_accuracy))
         self.val_line.set_data(epochs_run, 100 * np.asarray(h.val_accuracy))
-        for ax in (self.ax_cost, self.ax_acc):
-            ax.set_xlim(0.5, epochs + 0.5)
-        if h.cost:
-            lo, hi = min(h.cost), max(h.cost)
-            self.ax_cost.set_ylim(lo / 1.5, hi * 1.5)
-            worst = 100 * min(h.train_accuracy + h.val_accuracy)
-            self.ax_acc.set_ylim(min(50.0, 10 * np.floor(worst / 10)), 101)
+        x, cost, acc = self.limits(h, epochs)
+        wanted = {(self.ax_cost, "x"): x, (self.ax_acc, "x"): x, (self.ax_cost, "y"): cost,
+                  (self.ax_acc, "y"): acc}
+        for (ax, which), lim in wanted.items():
+            now = ax.get_xlim() if which == "x" else ax.get_ylim()
+            if lim is not None and not np.allclose(now, lim, rtol=1e-9, atol=0):
+                (ax.set_xlim if which == "x" else ax.set_ylim)(*lim)
+                self.blitter.invalidate()     # new ticks: draw the background again
+
+    def redraw(self):
+        self.blitter.redraw(super().redraw)
 
     def _update(self):
         settings = self.settings()
@@ -172,7 +234,7 @@ class TrainingWidget(FigureWidget):
         with self.drawing():
             self.history, self.trained = h, settings
             self._set_curves(h, settings["epochs"])
-            self.banner.set_text(f"diverged at epoch {h.diverged_at}" if h.diverged else "")
+            self.banner.set_text(f"diverged at\nepoch {h.diverged_at}" if h.diverged else "")
             self.accuracy.value = f"<b>{html.escape(self.accuracy_text())}</b>"
             self.status.value = html.escape(self.summary())
             self.redraw()
@@ -217,9 +279,11 @@ class StaticFigure(FigureWidget):
 
 
 def static_figure(fig, text):
-    """Show `fig` (made with new_figure) with the one-line description `text`."""
+    """Show `fig` (made with new_figure) with the one-line description `text`. Its texts and
+    lines are brought to the course's minimum sizes (`readable`) and it is laid out once."""
     with matplotlib_lock():
-        fig.tight_layout()
+        readable(fig)
+        fix_layout(fig)
     return StaticFigure(fig, text)
 
 
