@@ -2,7 +2,8 @@
 
 For each widget and control, many slider changes are timed (from `slider.value = v` until the
 callback returns) under ipympl, in the state the canvas is in once a browser has connected
-(it then sends only the changed pixels). The values are positions the slider can take in the
+(it then sends a frame, whole, after each blit: see course_lib.widgets._base._faster_png). The
+values are positions the slider can take in the
 browser (its min plus whole steps), visited in a zigzag. Three numbers per control, medians over
 all changes:
 

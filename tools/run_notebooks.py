@@ -6,7 +6,8 @@
 Each notebook runs top to bottom from the notebooks/ folder. Outputs are stored without
 ipywidgets state (with it, static views such as GitHub or nbconvert's HTML show empty widget
 boxes instead of the stored PNG figures) and without per-cell timing metadata (which would change
-on every run).
+on every run). A cell's printed lines are stored as one output per stream, however the kernel
+happened to split them into messages.
 """
 import sys
 from pathlib import Path
@@ -15,6 +16,19 @@ import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def merged_streams(outputs):
+    """The outputs with each run of consecutive outputs to one stream (stdout, stderr) as one."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None
+                and last.output_type == "stream" and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def run(path, timeout=900):
@@ -26,6 +40,9 @@ def run(path, timeout=900):
     NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    record_timing=False, resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
     nbformat.write(nb, path)
 
 
