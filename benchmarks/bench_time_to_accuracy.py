@@ -18,7 +18,7 @@ A reference row, "bare numpy", runs the plain network's algorithm as one functio
 input checks and no structure (same initial weights and batches as course_lib, so the same
 epochs): what numpy code costs at least, and so how close any numpy library can come to the
 targets. PyTorch is optional (not a dependency of the course): without it its
-rows are skipped with a message. Also measured: the retrain of notebook 11's training widget
+rows are skipped with a message. Also measured: the retrain of notebook 12's training widget
 with its default settings (goal ≤ 100 ms), training only and with the redraw.
 
 Targets: course_lib ≤ 1/3 of PyTorch's time and ≤ 1/20 of scikit-learn's.
@@ -254,7 +254,7 @@ def main():
         print(f"| {arch} | {name} | {setting} | {fmt(t)} | {e:g} | {fmt(per)} | {r} | {f} |")
 
     retrain, update, settings, summary = widget_times()
-    print(f"\nTraining widget (notebook 11), default settings {settings}:")
+    print(f"\nTraining widget (notebook 12), default settings {settings}:")
     print(f"  retrain (training only): median {1e3 * retrain:.0f} ms   (goal ≤ 100 ms)")
     print(f"  retrain + redraw (static PNG fallback): median {1e3 * update:.0f} ms")
     print(f"  {summary}")

@@ -1,4 +1,4 @@
-"""Kernel-side cost of a slider change in the widgets of notebooks 01–03.
+"""Kernel-side cost of a slider change in the widgets of notebooks 01–04 (04: the SGD notebook).
 
 For each widget and control, many slider changes are timed (from `slider.value = v` until the
 callback returns) under ipympl, in the state the canvas is in once a browser has connected
@@ -30,6 +30,7 @@ import numpy as np  # noqa: E402
 from course_lib.widgets.descent import descent_1d, gradient_explorer  # noqa: E402
 from course_lib.widgets.momentum import momentum_explorer  # noqa: E402
 from course_lib.widgets.race import forget_runs, optimizer_race  # noqa: E402
+from course_lib.widgets.sgd import sgd_explorer  # noqa: E402
 
 CHANGES = 60   # slider changes timed per control
 REBUILDS = 5   # full re-creations timed per widget
@@ -45,7 +46,12 @@ def connected(widget):
 
 def values(slider, n=CHANGES):
     """n positions the slider can take in the browser (min + k·step, k whole), spread over its
-    range and visited in a zigzag (not monotone), repeated if it has fewer than n."""
+    range and visited in a zigzag (not monotone), repeated if it has fewer than n. A
+    SelectionSlider's positions are its options."""
+    if hasattr(slider, "options"):
+        ks = np.arange(len(slider.options))
+        order = np.resize(np.r_[ks[::2], ks[1::2][::-1]], n)
+        return [slider.options[k] for k in order]
     k_max = int(round((slider.max - slider.min) / slider.step))
     ks = np.unique(np.round(np.linspace(0, k_max, min(n, k_max + 1))).astype(int))
     order = np.r_[ks[::2], ks[1::2][::-1]]
@@ -93,6 +99,9 @@ CASES = [
      lambda w: [("learning rate", w.lr), ("momentum", w.momentum), ("condition κ", w.condition)]),
     ("03 optimizer_race", optimizer_race,
      lambda w: [("η Adam", w.sliders["Adam"]), ("η SGD", w.sliders["SGD"])]),
+    ("04 sgd_explorer", sgd_explorer,
+     lambda w: [("learning rate", w.lr), ("momentum", w.momentum), ("batch size", w.batch),
+                ("seed", w.seed)]),
 ]
 
 

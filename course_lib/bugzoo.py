@@ -257,7 +257,7 @@ def seed_network(seed=0, batchnorm=True):
 
 
 def _seed_forward(params, X):
-    from . import batchnorm as bn   # the course's BatchNorm (notebook 10)
+    from . import batchnorm as bn   # the course's BatchNorm (notebook 11)
     a, caches = X, []
     for l in range(1, len(SEED_SIZES)):
         z = params[f"W{l}"] @ a + params[f"b{l}"]

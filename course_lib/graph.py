@@ -187,7 +187,7 @@ def relative_errors(analytic, numeric):
             for k in analytic}
 
 
-# -- two example graphs used by notebook 05 and its widget -------------------------------------
+# -- two example graphs used by notebook 06 and its widget -------------------------------------
 def neuron_cost(w, x, b, y):
     """One sigmoid neuron with the quadratic cost: z = w·x + b, a = σ(z), C = ½(a − y)²."""
     z = ((w * x).named("w·x") + b).named("z")

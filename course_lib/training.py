@@ -38,7 +38,7 @@ from .optimizers import SGD, Optimizer
 # rate decaying linearly (when chosen, seeds 0–4 ended at 291–293 of 297 validation images with
 # it, 289–292 with a constant learning rate) reach ≥ 98 %
 # validation accuracy on the stratified split (an RBF SVM gets 98.7–99.0 % there) in under a
-# second. tests/test_training.py and notebook 11 check it.
+# second. tests/test_training.py and notebook 12 check it.
 DEFAULTS = {
     "sizes": [64, 64, 32, 10],
     "activation": "relu",

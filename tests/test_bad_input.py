@@ -570,7 +570,7 @@ def test_data_in_the_usual_forms():
 
 
 def test_batchnorm_network_one_example_in_inference_and_forward_training_mode():
-    # notebook 10 runs forward(train=True) on batches of 2 whose last one has a single column
+    # notebook 11 runs forward(train=True) on batches of 2 whose last one has a single column
     n = net(batch_norm=True)
     assert n.forward(X[:, :1]).shape == (2, 1)
     assert n.forward(X[:, :1], train=True).shape == (2, 1)
@@ -596,7 +596,7 @@ def test_same_dict_with_a_replaced_array_of_the_same_shape_is_the_same_set():
     n, opt = net(), SGD(0.1, momentum=0.9)
     _, grads = n.backprop(X, y)
     opt.step(n.params, grads)
-    n.params["b1"] = np.full((3, 1), 0.5)           # as notebook 10 sets β and b by hand
+    n.params["b1"] = np.full((3, 1), 0.5)           # as notebook 11 sets β and b by hand
     opt.step(n.params, grads)
     assert opt.t == 2
 

@@ -1,5 +1,5 @@
 """The bug zoo: every buggy variant is caught, and its correct counterpart passes, by the same
-check functions notebook 08 uses."""
+check functions notebook 09 uses."""
 import numpy as np
 import pytest
 

@@ -80,7 +80,7 @@ def test_divergence_keeps_the_last_finite_parameters(split, make_net, make_opt, 
     # the optimizer's state (maybe inf or NaN) is gone, the learning rate is as given
     assert opt.t == 0 and opt.state == {} and opt.lr == make_opt().lr
     k = history.diverged_at
-    assert history.message.split(":")[0] == f"diverged at epoch {k}"      # notebook 10 reads it
+    assert history.message.split(":")[0] == f"diverged at epoch {k}"      # notebook 11 reads it
     assert "keeps its last finite parameters" in history.message
     assert "the optimizer's state was reset" in history.message
     del net._backprop                            # back to the class's method

@@ -1,4 +1,4 @@
-"""Widgets of notebooks 07 and 08: every callback at each slider's extremes and every preset runs
+"""Widgets of notebooks 08 and 09: every callback at each slider's extremes and every preset runs
 with warnings as errors and shows no NaN; the library functions behind them are right."""
 import math
 import re

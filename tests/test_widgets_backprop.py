@@ -1,4 +1,4 @@
-"""The widgets of notebooks 04–06 driven directly: every control at its extremes, with warnings
+"""The widgets of notebooks 05–07 driven directly: every control at its extremes, with warnings
 as errors, no NaN in any displayed text, and the figure updated in place."""
 import math
 import os

@@ -42,7 +42,7 @@ from matplotlib.transforms import Bbox  # noqa: E402
 from course_lib.widgets import (activation_explorer, delta_inspector, descent_1d,  # noqa: E402
                                 gradient_explorer, graph_explorer, momentum_explorer,
                                 neuron_explorer, optimizer_race, saturation_explorer,
-                                show_convergence_map, slowdown_race, static_figure,
+                                sgd_explorer, show_convergence_map, slowdown_race, static_figure,
                                 step_size_explorer, training_widget)
 from course_lib.widgets._base import DPI, MAX_FIGSIZE, MIN_FONT, figure_png, new_figure  # noqa: E402
 from course_lib.widgets.descent import Picture  # noqa: E402
@@ -257,6 +257,15 @@ def test_convergence_map_fits(nesterov):
 def test_optimizer_race_fits():
     w = optimizer_race()
     states = options(w.surface_choice) + presets(w, w.presets)
+    assert check_widget(w, states) == []
+
+
+def test_sgd_explorer_fits():
+    w = sgd_explorer()
+    batches = [(f"B = {B}", setting(w.batch, B)) for B in (w.batch.options[0], w.batch.options[-1])]
+    lrs = [(f"η = 10^{e}", setting(w.lr, 10.0 ** e)) for e in (w.lr.min, w.lr.max)]
+    states = (presets(w, w.presets) + lrs + extremes(w.momentum, w.seed) + batches
+              + options(w.schedule))
     assert check_widget(w, states) == []
 
 

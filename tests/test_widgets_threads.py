@@ -238,6 +238,14 @@ SPECS = {
         browser=lambda w, i: from_browser(w.sliders["Adam"],
                                           value=position(w.sliders["Adam"], 5 * i + 2)),
         rounds=6, echo=lambda w: (w.sliders["RMSprop"], lambda: w.apply("one η = 0.01 for all"))),
+    "sgd_explorer": Spec(
+        widgets.sgd_explorer,
+        lambda w: {"lr": w.lr, "momentum": w.momentum, "B": w.batch, "seed": w.seed,
+                   "schedule": w.schedule},
+        code=lambda w, i: w.apply(_cycle(w.presets, i)),
+        browser=lambda w, i: (from_browser(w.lr, value=position(w.lr, 13 * i + 5)) if i % 2
+                              else from_browser(w.batch, index=(3 * i + 1) % len(w.batch.options))),
+        echo=lambda w: (w.lr, lambda: w.apply("η too large: noisy")), pixels=True),
     "neuron_explorer": Spec(
         widgets.neuron_explorer,
         lambda w: {"w1": w.w1, "w2": w.w2, "b": w.b, "activation": w.activation},
@@ -388,7 +396,7 @@ def test_a_burst_of_changes_runs_one_update_at_a_time_and_ends_on_the_latest():
     assert seen["peak"] == 1, seen             # never two updates at once
 
 
-@pytest.mark.parametrize("kind", ["descent_1d", "momentum_explorer"])
+@pytest.mark.parametrize("kind", ["descent_1d", "momentum_explorer", "sgd_explorer"])
 def test_a_preset_click_and_the_browsers_echo_of_it_at_once(kind):
     # the reported case: a click runs the preset on one thread while the browser's echo of
     # the slider's snapped value arrives on the other; the first click on a fresh widget too
@@ -467,7 +475,8 @@ def test_race_after_run_all_keeps_the_preset_code_applied():
 
 
 # -- re-running a cell ----------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["slowdown_race", "descent_1d", "momentum_explorer"])
+@pytest.mark.parametrize("kind", ["slowdown_race", "descent_1d", "momentum_explorer",
+                                  "sgd_explorer"])
 def test_rerunning_the_cell_while_the_old_widget_updates_closes_it(kind):
     spec = SPECS[kind]
     made, errors, stop = [], [], threading.Event()
@@ -591,7 +600,8 @@ def test_a_menu_preset_can_be_chosen_again_after_a_slider_moved(kind):
     assert_agrees(spec, w)
 
 
-@pytest.mark.parametrize("kind", ["descent_1d", "momentum_explorer", "optimizer_race"])
+@pytest.mark.parametrize("kind", ["descent_1d", "momentum_explorer", "optimizer_race",
+                                  "sgd_explorer"])
 def test_a_preset_button_applies_again_after_a_slider_moved(kind):
     spec = SPECS[kind]
     w = connect(spec.factory(**spec.kwargs))

@@ -1,4 +1,4 @@
-"""The training widget of notebook 11, driven from Python: every slider at its extremes, every
+"""The training widget of notebook 12, driven from Python: every slider at its extremes, every
 preset, with warnings as errors and no NaN in what the learner reads."""
 import os
 import warnings

@@ -1,4 +1,4 @@
-"""Notebook 07: the five hidden activations and their derivatives, and the learning slowdown of a
+"""Notebook 08: the five hidden activations and their derivatives, and the learning slowdown of a
 saturated sigmoid neuron under the quadratic cost (and its cure, the cross-entropy)."""
 import html
 
@@ -86,7 +86,7 @@ class ActivationExplorer(FigureWidget):
 
 
 def activation_explorer(name="sigmoid", z0=1.0):
-    """The widget of notebook 07: pick one of the five activations, move z₀."""
+    """The widget of notebook 08: pick one of the five activations, move z₀."""
     return ActivationExplorer(name, z0)
 
 
@@ -219,5 +219,5 @@ class SlowdownRace(FigureWidget):
 
 
 def slowdown_race(w0=2.0, b0=2.0, lr=0.15):
-    """The widget of notebook 07: quadratic vs cross-entropy cost from the same start."""
+    """The widget of notebook 08: quadratic vs cross-entropy cost from the same start."""
     return SlowdownRace(w0, b0, lr)

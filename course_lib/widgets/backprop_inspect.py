@@ -1,4 +1,4 @@
-"""Widgets of notebooks 04–06: a single neuron, a computational graph, the δ inspector and the
+"""Widgets of notebooks 05–07: a single neuron, a computational graph, the δ inspector and the
 saturation slider.
 
 Each builds its artists once; moving a control recomputes with course_lib and updates the
@@ -25,7 +25,7 @@ def _sup(l):
     return str(l).translate(_SUP)
 
 
-# -- notebook 04: one neuron ---------------------------------------------------------------------
+# -- notebook 05: one neuron ---------------------------------------------------------------------
 class NeuronExplorer(FigureWidget):
     """y = σ(w₁x₁ + w₂x₂ + b) over the input plane, with the line wᵀx + b = 0 where y = ½ and the
     weight vector w, which is perpendicular to that line and points to where y grows."""
@@ -102,11 +102,11 @@ class NeuronExplorer(FigureWidget):
 
 
 def neuron_explorer(w1=1.0, w2=0.5, b=0.0, activation="sigmoid"):
-    """The single-neuron widget of notebook 04."""
+    """The single-neuron widget of notebook 05."""
     return NeuronExplorer(w1, w2, b, activation)
 
 
-# -- notebook 05: a computational graph --------------------------------------------------------
+# -- notebook 06: a computational graph --------------------------------------------------------
 # name → (column, row) of every node drawn. The graphs are too long for one row at the
 # course's figure width, so they turn: the forward pass runs right along the top and comes back
 # left along the bottom, to the cost C. The shared graph leaves out its targets y₁ and y₂ (data,
@@ -226,11 +226,11 @@ class GraphExplorer(FigureWidget):
 
 
 def graph_explorer(example="neuron"):
-    """The computational-graph widget of notebook 05: example "neuron" or "shared"."""
+    """The computational-graph widget of notebook 06: example "neuron" or "shared"."""
     return GraphExplorer(example)
 
 
-# -- notebook 06: the δ inspector -----------------------------------------------------------------
+# -- notebook 07: the δ inspector -----------------------------------------------------------------
 class DeltaInspector(FigureWidget):
     """Per layer l: δˡ (neurons × examples), ∂C/∂bˡ (bars: BP3; crosses: finite differences) and
     ∂C/∂Wˡ, each titled with its relative error against central differences."""
@@ -329,11 +329,11 @@ class DeltaInspector(FigureWidget):
 
 
 def delta_inspector(seed=0, activation="sigmoid"):
-    """The δ inspector of notebook 06."""
+    """The δ inspector of notebook 07."""
     return DeltaInspector(seed, activation)
 
 
-# -- notebook 06: saturation ----------------------------------------------------------------------
+# -- notebook 07: saturation ----------------------------------------------------------------------
 class SaturationExplorer(FigureWidget):
     """A weight-scale slider for a 64-32-32-32-32-10 network on 200 digits: the distribution of
     σ'(z) in each hidden layer (log scale) and, per layer, ‖∂C/∂Wˡ‖ and the median |δˡ|."""
@@ -419,5 +419,5 @@ def status_text(result):
 
 
 def saturation_explorer(scale=1.0, activation="sigmoid"):
-    """The saturation slider of notebook 06."""
+    """The saturation slider of notebook 07."""
     return SaturationExplorer(scale, activation)

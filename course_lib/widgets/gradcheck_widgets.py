@@ -1,4 +1,4 @@
-"""Notebook 08: how the error of a finite difference depends on the step h.
+"""Notebook 09: how the error of a finite difference depends on the step h.
 
     one-sided  (f(x + h) − f(x)) / h          error ≈ h |f''|/2  +  ε |f| / h
     central    (f(x + h) − f(x − h)) / 2h     error ≈ h² |f'''|/6 + ε |f| / h
@@ -202,5 +202,5 @@ class StepSizeExplorer(FigureWidget):
 
 
 def step_size_explorer(function="sigmoid at z = 1", h=1e-5):
-    """The widget of notebook 08: error of finite differences against h."""
+    """The widget of notebook 09: error of finite differences against h."""
     return StepSizeExplorer(function, h)

@@ -1,4 +1,4 @@
-"""Notebook 11: train the digits network with sliders, and watch the loss and accuracy curves.
+"""Notebook 12: train the digits network with sliders, and watch the loss and accuracy curves.
 
 Every control has continuous_update=False: releasing a slider retrains from scratch (same
 seed, so the same settings always give the same curves) and the artists are updated in place.
@@ -260,13 +260,13 @@ class TrainingWidget(FigureWidget):
 
 
 def training_widget(split=None, seed=0, **settings):
-    """The training widget of notebook 11."""
+    """The training widget of notebook 12."""
     return TrainingWidget(split, seed, **settings)
 
 
 class StaticFigure(FigureWidget):
     """A finished matplotlib figure shown like the widgets (PNG stored in the notebook) with a
-    short deterministic text beside it, for the plots of notebooks 10 and 11."""
+    short deterministic text beside it, for the plots of notebooks 11 and 12."""
 
     def __init__(self, fig, text):
         self.text = text

@@ -1,5 +1,5 @@
 """A class at work, in a real JupyterLab with its default settings — "Kernel Comms over
-subshells" on: the widgets of notebooks 01, 02, 03, 07 and 11 stay true to their controls.
+subshells" on: the widgets of notebooks 01, 02, 03, 04, 08 and 12 stay true to their controls.
 
 (With subshells, ipykernel 7.4 hands a browser message on a comm to the thread the kernel last
 sent on that comm from: a widget that a cell made gets its first message from the browser on
@@ -14,12 +14,12 @@ main thread, the slider beside it on the subshell. Both threads are in play.)
   title); the first preset chosen again gives the very same picture as the first time. The
   steps run with the page's CPU throttled 4× (a slow classroom laptop), where frames in flight
   meet and a lost one showed.
-* Re-running a widget cell twice right after moving its slider (07's slowdown race, 01's
+* Re-running a widget cell twice right after moving its slider (08's slowdown race, 01's
   descent): the kernel stays alive (same kernel, idle, no dialog), no error anywhere, one live
   widget for the cell, its picture follows its slider, and a later widget cell still renders.
 * 03 after Run All: the race shows what the notebook printed last (its status table and its
   sliders: η = 0.01 for all on the saddle).
-* Keypress-to-redraw: median over ~10 keypresses for 01, 02, 03 (goal ≤ 80 ms) and 11 (goal
+* Keypress-to-redraw: median over ~10 keypresses for 01–04 (goal ≤ 80 ms) and 12 (goal
   ≤ 100 ms), printed (run with -s) and recorded with record_property, not asserted (two shared
   cores make timings noisy); every keypress must redraw.
 
@@ -164,6 +164,8 @@ def same_position(position, control):
     """A slider's handle (noUiSlider's position: the value, or a log slider's exponent) is
     where the kernel's value puts it, to half a step."""
     value = control["value"]
+    if control["step"] is None:      # a SelectionSlider: its handle is at an index; its readout
+        return True                  # (the option's label) is compared instead
     if control["base"]:
         if value <= 0:
             return False
@@ -429,7 +431,52 @@ def test_optimizer_race(page, lab, record_property):
     finish(page, w, record_property, "03 optimizer_race", timings, 80)
 
 
-# -- 07: the learning slowdown (a preset menu) -------------------------------------------------
+# -- 04: stochastic gradient descent ---------------------------------------------------------------
+SGD_LR, SGD_BETA, SGD_B = "sgd-lr", "sgd-beta", "sgd-B"
+
+
+def sgd_says(v):
+    return [f"η = {v[SGD_LR]:.3g}", f"β = {v[SGD_BETA]:.2f}", f"B = {v[SGD_B]}"]
+
+
+def test_sgd_explorer(page, lab, record_property):
+    """04's learning-rate and momentum sliders, by keyboard and by mouse, change the figure and
+    the numbers shown; its presets as for the others."""
+    w, _ = start(page, lab, "04_stochastic_gradient_descent.ipynb",
+                 ("sgd_explorer()", "sgd", "SGDExplorer", "sgd-status"))
+
+    def expect(lr, beta, B):
+        def check(v):
+            assert (v[SGD_LR], v[SGD_BETA], v[SGD_B]) == (
+                pytest.approx(lr, rel=1e-6), pytest.approx(beta), B), v
+        return check
+
+    presets_and_slider(
+        w, first=lambda: w.button("batch of 1").click(),
+        move=lambda: w.keys(SGD_LR, ["ArrowLeft"] * 2),
+        second=lambda: w.button("η too large: noisy").click(), says=sgd_says,
+        check_first=expect(10 ** 0.5, 0.0, 1), check_moved=expect(10 ** 0.4, 0.0, 1),
+        check_second=expect(10.0, 0.0, 8))
+
+    # momentum by keyboard, then both sliders by mouse: new pixels and matching numbers each time
+    picture = w.pixels()
+    w.keys(SGD_BETA, ["ArrowRight"] * 2)
+    assert agree(w, sgd_says)[SGD_BETA] == pytest.approx(0.1)
+    assert differing_pixels(w.pixels(), picture) > 0
+    for key, fraction in ((SGD_BETA, 0.5), (SGD_LR, 0.3)):
+        before = agree(w, sgd_says)[key]
+        picture = w.pixels()
+        w.act(lambda key=key, fraction=fraction: drag(page, w.slider(key), fraction))
+        after = agree(w, sgd_says)[key]
+        assert after != pytest.approx(before), (key, before, after)
+        assert differing_pixels(w.pixels(), picture) > 0
+
+    timings = w.keys(SGD_LR, ["ArrowRight"] * 5 + ["ArrowLeft"] * 5)
+    w.pixels()
+    finish(page, w, record_property, "04 sgd_explorer", timings, 80)
+
+
+# -- 08: the learning slowdown (a preset menu) -------------------------------------------------
 SATURATED, UNSATURATED = "saturated start (w = b = 2)", "unsaturated start (w = 0.6, b = 0.9)"
 
 
@@ -438,7 +485,7 @@ def slowdown_says(v):
 
 
 def test_slowdown_race_menu(page, lab):
-    w, _ = start(page, lab, "07_activations_and_losses.ipynb",
+    w, _ = start(page, lab, "08_activations_and_losses.ipynb",
                  ("slowdown_race(w0=2.0", "slowdown", "SlowdownRace"))
 
     def choose(name):
@@ -463,7 +510,7 @@ def test_slowdown_race_menu(page, lab):
     finish(page, w)
 
 
-# -- 11: training on the digits (a preset menu; every change retrains) -------------------------
+# -- 12: training on the digits (a preset menu; every change retrains) -------------------------
 MU, LR_T, OPT = "training-momentum", "training-lr", "training-optimizer"
 
 
@@ -475,7 +522,7 @@ def training_says(v):
 
 
 def test_training_widget(page, lab, record_property):
-    w, _ = start(page, lab, "11_training_on_digits.ipynb",
+    w, _ = start(page, lab, "12_training_on_digits.ipynb",
                  ("training_widget()", "training", "TrainingWidget", "training-status"),
                  timeout=600_000)
 
@@ -515,17 +562,17 @@ def test_training_widget(page, lab, record_property):
         assert got["frames"] >= 3, f"a run of {got['done']:.0f} ms drew {got['frames']} frames"
         agree(w, training_says)
     w.pixels()
-    print("\n11 training_widget, 40 epochs of batches of 16: progress said after "
+    print("\n12 training_widget, 40 epochs of batches of 16: progress said after "
           + ", ".join(f"{r['said']:.0f} ms (first curves {r['pixels']:.0f} ms, done "
                       f"{r['done']:.0f} ms, {r['frames']} frames)" for r in long_runs)
           + " (goal: progress ≤ 100 ms)")
-    record_property("11 long run: progress shown after ms", round(max(r["said"] for r in long_runs)))
-    finish(page, w, record_property, "11 training_widget", timings, 100)
+    record_property("12 long run: progress shown after ms", round(max(r["said"] for r in long_runs)))
+    finish(page, w, record_property, "12 training_widget", timings, 100)
 
 
 # -- re-running a widget cell -------------------------------------------------------------------
 RERUN = {
-    "07 slowdown_race": ("07_activations_and_losses.ipynb",
+    "08 slowdown_race": ("08_activations_and_losses.ipynb",
                          ("slowdown_race(w0=2.0", "slowdown", "SlowdownRace"), "w₀", slowdown_says,
                          ('activation_explorer("sigmoid"', "activations", "ActivationExplorer"),
                          "z₀"),

@@ -30,7 +30,9 @@ For every widget output (a cell output holding a widget view) it asserts:
 
 The sizes in points of the figures' text are checked kernel-side (tests/test_widgets_fit.py):
 a canvas's text is pixels here. The measurements are printed (run with -s to see them), and
-each widget's screenshot is saved in $COURSE_FIT_SHOTS if that is set.
+each widget's screenshot is saved in $COURSE_FIT_SHOTS if that is set (Playwright takes an
+element's screenshot with the page at its context's viewport, 1280×720: the second
+setting's screenshots show that layout, not the one measured).
 """
 import json
 import os
@@ -50,20 +52,21 @@ MIN_TRACK = 150        # CSS px: a slider track narrower than this cannot be aim
 SLACK = 0.5            # CSS px of rounding allowed in the comparisons
 
 # notebook: how many course widgets (interactive widgets and the stored-figure widgets, boxes
-# with the class course-widget) it shows; every widget output is measured (11 also shows
+# with the class course-widget) it shows; every widget output is measured (12 also shows
 # tqdm's progress bar)
 NOTEBOOKS = {
     "00_start_here.ipynb": 1,
     "01_gradient_descent.ipynb": 3,
     "02_momentum.ipynb": 3,
     "03_adaptive_optimizers.ipynb": 4,
-    "04_neurons_and_forward_pass.ipynb": 1,
-    "05_chain_rule_and_blame.ipynb": 2,
-    "06_four_equations.ipynb": 2,
-    "07_activations_and_losses.ipynb": 2,
-    "08_gradient_checking.ipynb": 1,
-    "10_batch_normalization.ipynb": 2,
-    "11_training_on_digits.ipynb": 7,
+    "04_stochastic_gradient_descent.ipynb": 6,
+    "05_neurons_and_forward_pass.ipynb": 1,
+    "06_chain_rule_and_blame.ipynb": 2,
+    "07_four_equations.ipynb": 2,
+    "08_activations_and_losses.ipynb": 2,
+    "09_gradient_checking.ipynb": 1,
+    "11_batch_normalization.ipynb": 2,
+    "12_training_on_digits.ipynb": 7,
 }
 
 WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
@@ -117,6 +120,7 @@ MEASURE = """([sel, i]) => {
         outputWidth: o.width, left: r.left - o.left, right: right - o.right,
         width: r.width, height: r.height, overflow, cut, tracks, canvas: canvases[0] || null,
         visibleHeight: scroller ? rect(scroller).height : null,
+        viewport: [window.innerWidth, window.devicePixelRatio],
     };
 }"""
 
@@ -183,18 +187,21 @@ def measure_widgets(page, shots=None, prefix=""):
                     return c.getBoundingClientRect().width > 0;
                 }""", arg=[WIDGETS, i])
         page.wait_for_timeout(300)   # the first frame and the layout after it
-        m = page.evaluate(MEASURE, [WIDGETS, i])
-        if shots is not None:
-            root.screenshot(path=str(Path(shots) / f"{prefix}-{i}.png"))
-        found.append(m)
+        found.append(page.evaluate(MEASURE, [WIDGETS, i]))
+    if shots is not None:   # after measuring: a screenshot may give the page its viewport back
+        for i in range(count):
+            page.locator(WIDGETS).nth(i).screenshot(path=str(Path(shots) / f"{prefix}-{i}.png"))
     return found
 
 
-def problems(m, max_height, first=None):
+def problems(m, max_height, first=None, viewport=None):
     """What is wrong with one widget's measurements, as strings (empty: it fits). `first`: the
     same widget measured at the first setting (see `show_as` for why the canvas is compared
     with it)."""
     bad = []
+    if viewport is not None and m["viewport"] != viewport:
+        bad.append(f"measured with the page at {m['viewport']} (width, pixel ratio), not "
+                   f"{viewport}")
     if m["left"] < -SLACK or m["right"] > SLACK:
         bad.append(f"reaches {m['right']:.0f} px past the output area's right edge "
                    f"(left {m['left']:.0f})")
@@ -263,5 +270,7 @@ def test_widgets_fit_the_screen(screen, lab, notebook):
         max_height = SETTINGS[setting]["max_height"]
         wrong += [f"{setting}, widget {i} ({' '.join(m['classes'])}): {'; '.join(p)}"
                   for i, m in enumerate(widgets)
-                  if (p := problems(m, max_height, None if widgets is first else first[i]))]
+                  if (p := problems(m, max_height, None if widgets is first else first[i],
+                                    [SETTINGS[setting]["viewport"]["width"],
+                                     SETTINGS[setting]["device_scale_factor"]]))]
     assert not wrong, "\n".join(wrong)

@@ -1,4 +1,4 @@
-"""06_four_equations in a real JupyterLab: run all cells, move the saturation slider with the
+"""07_four_equations in a real JupyterLab: run all cells, move the saturation slider with the
 keyboard, and check that the figure is redrawn and the numbers shown are the library's for the
 new weight scale."""
 from course_lib.inspector import saturation
@@ -8,7 +8,7 @@ from .harness import error_outputs, run_notebook, wait_for_new_picture, wait_for
 
 
 def test_saturation_slider_redraws_figure_and_numbers(page, lab):
-    run_notebook(page, lab, "06_four_equations.ipynb")
+    run_notebook(page, lab, "07_four_equations.ipynb")
 
     widget = page.locator(".saturation-widget").first
     widget.scroll_into_view_if_needed()

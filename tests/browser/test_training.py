@@ -1,4 +1,4 @@
-"""11_training_on_digits in a real JupyterLab: run all cells; release the learning-rate and the
+"""12_training_on_digits in a real JupyterLab: run all cells; release the learning-rate and the
 momentum sliders; the network is retrained, the curves' pixels change and the texts follow the
 sliders (settings in the status line, a new accuracy)."""
 from .harness import drag, error_outputs, run_notebook, wait_for_text_change
@@ -23,7 +23,7 @@ def settle(page, status, before):
 
 
 def test_training_sliders_retrain_and_redraw(page, lab):
-    run_notebook(page, lab, "11_training_on_digits.ipynb", timeout=600_000)
+    run_notebook(page, lab, "12_training_on_digits.ipynb", timeout=600_000)
 
     widget = page.locator(".training-widget").first
     widget.wait_for()
