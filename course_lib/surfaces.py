@@ -282,3 +282,50 @@ def descend(function, opt, x0, steps, tol=1e-8, blowup=1e6):
                 converged_at = k
     path, losses = path[:n + 1], losses[:n + 1]
     return Run(path, losses, losses - function.f_min, steps, diverged_at, converged_at, tol)
+
+
+def scaled(function, c):
+    """The surface c·f (c > 0): same minima and window, gradient c·∇f, contour levels c times.
+
+    Scaling f changes the units of f, not of the parameters: gradient descent's step η·c·∇f is c
+    times longer (its η has units of 1/curvature), while Adam's and RMSprop's steps η·ĝ/√v̂ do
+    not change (up to ε: their η is a length in the parameters' units). Notebook 03.
+    """
+    c = positive(c, "c")
+    s = Surface(f"{c:g}·{function.name}", lambda x, y: c * function(x, y),
+                lambda x, y: tuple(c * d for d in function.gradient(x, y)), function.minima,
+                c * function.f_min, function.xlim, function.ylim, function.start,
+                c * function.levels, note=f"{c:g} × ({function.note})" if function.note else "")
+    for name in ("H", "L", "mu", "condition"):
+        if hasattr(function, name):
+            value = getattr(function, name)
+            setattr(s, name, value if name == "condition" else c * value)
+    return s
+
+
+class DecayingLR:
+    """An optimizer whose learning rate falls as η_t = η₀ / √(1 + t/τ) (t = steps taken so
+    far), for `descend`: the cure for the adaptive methods' hovering at a constant η.
+
+        run = descend(s, DecayingLR(RMSprop(lr=0.1), tau=10), s.start, steps=3000)
+
+    It sets `opt.lr` before each of `opt`'s steps; reset() also restores η₀.
+    """
+
+    def __init__(self, opt, tau=10.0):
+        self.opt, self.lr0, self.tau = opt, opt.lr, positive(tau, "tau")
+
+    def reset(self):
+        self.opt.reset()
+        self.opt.lr = self.lr0
+
+    def lr_at(self, t):
+        """η after t steps (the η of step t + 1)."""
+        return self.lr0 / math.sqrt(1.0 + t / self.tau)
+
+    def step(self, params, grads):
+        self.opt.lr = self.lr_at(self.opt.t)
+        self.opt.step(params, grads)
+
+    def __repr__(self):
+        return f"DecayingLR({self.opt!r}, tau={self.tau:g})"

@@ -19,20 +19,35 @@ from ..surfaces import bowl, descend, himmelblau, rosenbrock, saddle
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
                     quiet_numpy, slider_layout)
 
-RACERS = {  # name: (make(lr), colour)
-    "SGD": (lambda lr: SGD(lr=lr), "tab:gray"),
-    "momentum": (lambda lr: SGD(lr=lr, momentum=0.9), "tab:blue"),
-    "Nesterov": (lambda lr: SGD(lr=lr, momentum=0.9, nesterov=True), "tab:cyan"),
-    "AdaGrad": (lambda lr: AdaGrad(lr=lr), "tab:orange"),
-    "RMSprop": (lambda lr: RMSprop(lr=lr), "tab:purple"),
-    "Adam": (lambda lr: Adam(lr=lr), "tab:red"),
+RACERS = {  # name: (make(lr), colour): Okabe & Ito's colour-blind-safe palette
+    "SGD": (lambda lr: SGD(lr=lr), "#000000"),                                   # black
+    "momentum": (lambda lr: SGD(lr=lr, momentum=0.9), "#0072B2"),                # blue
+    "Nesterov": (lambda lr: SGD(lr=lr, momentum=0.9, nesterov=True), "#56B4E9"),  # sky blue
+    "AdaGrad": (lambda lr: AdaGrad(lr=lr), "#E69F00"),                           # orange
+    "RMSprop": (lambda lr: RMSprop(lr=lr), "#CC79A7"),                           # reddish purple
+    "Adam": (lambda lr: Adam(lr=lr), "#D55E00"),                                 # vermillion
 }
 """Momentum and Nesterov use β = 0.9; the others their default hyperparameters."""
+
+LINES = {  # name: (line style, marker): told apart without colour, and where paths overlap
+    "SGD": ("-", "o"),
+    "momentum": ("-", "s"),
+    "Nesterov": ((0, (4, 2)), "^"),
+    "AdaGrad": ((0, (1, 1.5)), "D"),
+    "RMSprop": ((0, (5, 1.5, 1, 1.5)), "v"),
+    "Adam": ((0, (2.5, 1.5)), "P"),
+}
+"""Dashes in units of the line width; a marker every MARK_EVERY points of each line."""
+MARK_EVERY = 30
+CONTOUR_COLOUR = "0.62"
+"""Contours in grey, so that no path shares their colour."""
+MINIMUM_COLOUR = "#009E73"   # bluish green (Okabe & Ito), used by no racer
 
 SURFACES = {
     "Rosenbrock": rosenbrock,
     "saddle": saddle,
-    "bowl κ = 25, rotated 30°": lambda: bowl(condition=25, angle=np.pi / 6),
+    "bowl κ = 25, axis-aligned": lambda: bowl(condition=25),
+    "bowl κ = 25, rotated 45°": lambda: bowl(condition=25, angle=np.pi / 4),
     "Himmelblau": himmelblau,
 }
 
@@ -86,12 +101,17 @@ def on_grid(lr):
     return float(LR_GRID[i]) if abs(LR_GRID[i] - lr) <= 1e-9 * lr else lr
 
 
+GAP_FLOOR = 1e-12
+"""f − f* below this counts as reached: the floor of the plot, of the status line and of the
+score (below it, the digits of f − f* depend on round-off, so on the machine)."""
+
+
 def _score(run):
-    """Lower is better: the mean over the run of log₁₀(f − f*), which rewards getting close
-    early and staying close; a diverged run is worst."""
+    """Lower is better: the mean over the run of log₁₀(max(f − f*, 1e-12)), which rewards getting
+    close early and staying close; a diverged run is worst."""
     if run.diverged_at is not None:
         return np.inf
-    return float(np.mean(np.log10(np.maximum(run.gap, 1e-300))))
+    return float(np.mean(np.log10(np.maximum(run.gap, GAP_FLOOR))))
 
 
 def tuned_lrs(surface_name, steps=STEPS):
@@ -156,19 +176,25 @@ class OptimizerRace(FigureWidget):
             fig = new_figure((6.2, 3.4))
             ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
             self.paths, self.curves = {}, {}
-            for name, (_, colour) in RACERS.items():
-                (self.paths[name],) = ax.plot([], [], "-", color=colour, lw=2, label=name)
-                (self.curves[name],) = ax_loss.semilogy([], [], "-", color=colour, lw=2,
-                                                        label=name)
-            (self.start,) = ax.plot([], [], "s", color="k", ms=7, zorder=5)
-            (self.minima,) = ax.plot([], [], "*", color="tab:green", ms=14, zorder=5)
+            for i, (name, (_, colour)) in enumerate(RACERS.items()):
+                # each racer its colour, dashes and marker (markers staggered along the
+                # lines, so that paths which coincide still show every racer's marks)
+                style, marker = LINES[name]
+                kw = dict(color=colour, ls=style, lw=2.5, marker=marker, ms=6.5, mec="white",
+                          mew=0.8, markevery=(5 * i, MARK_EVERY), label=name, zorder=3 + 0.1 * i)
+                (self.paths[name],) = ax.plot([], [], **kw)
+                (self.curves[name],) = ax_loss.semilogy([], [], **kw)
+            (self.start,) = ax.plot([], [], "s", mfc="white", mec="k", mew=2, ms=9, zorder=5)
+            (self.minima,) = ax.plot([], [], "*", color=MINIMUM_COLOUR, mec="k", mew=0.8,
+                                     ms=16, zorder=5)
             ax.set(xlabel="x", ylabel="y")
             ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e4), xlabel="step k",
                         ylabel="f(θₖ) − f*")
             ax_loss.set_yticks([1e-12, 1e-8, 1e-4, 1])
             ax_loss.grid(alpha=0.3)
             fig.legend(handles=list(self.paths.values()), loc="outside lower center", ncols=6,
-                       handlelength=0.9, columnspacing=0.7, handletextpad=0.3)
+                       handlelength=1.25, columnspacing=0.45, handletextpad=0.25,
+                       borderpad=0.3)
             self.title = fig.suptitle(max((f"{k}: {f().note}" for k, f in SURFACES.items()),
                                           key=len))
         self.ax, self.ax_loss = ax, ax_loss
@@ -230,8 +256,9 @@ class OptimizerRace(FigureWidget):
         if self.contours is not None:
             self.contours.remove()
         X, Y, Z = s.grid(160)
-        self.contours = self.ax.contour(X, Y, Z, levels=s.levels, cmap="viridis", linewidths=1.5,
-                                        alpha=0.45)
+        self.contours = self.ax.contour(X, Y, Z, levels=s.levels, colors=CONTOUR_COLOUR,
+                                        linewidths=1.5, alpha=0.6, zorder=1,
+                                        negative_linestyles="solid")
         self.start.set_data([s.start[0]], [s.start[1]])
         self.minima.set_data([m[0] for m in s.minima], [m[1] for m in s.minima])
         self.ax.set(xlim=s.xlim, ylim=s.ylim)

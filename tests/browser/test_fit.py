@@ -58,7 +58,7 @@ NOTEBOOKS = {
     "00_start_here.ipynb": 1,
     "01_gradient_descent.ipynb": 3,
     "02_momentum.ipynb": 3,
-    "03_adaptive_optimizers.ipynb": 4,
+    "03_adaptive_optimizers.ipynb": 5,
     "04_stochastic_gradient_descent.ipynb": 6,
     "05_neurons_and_forward_pass.ipynb": 1,
     "06_chain_rule_and_blame.ipynb": 2,
