@@ -13,8 +13,10 @@ from course_lib.surfaces import bowl, descend, parabola, wavy_bowl
 from course_lib.optimizers import SGD
 from course_lib.widgets.descent import (REGIMES, classify, descent_1d, gradient_explorer,
                                         level_curve)
-from course_lib.widgets.momentum import (PRESETS, convergence_map, heavy_ball_limit,
-                                         momentum_explorer, show_convergence_map)
+from course_lib.momentum_theory import measured_rate, polyak, rate_of
+from course_lib.widgets.momentum import (PRESETS, MomentumExplorer, convergence_map,
+                                         heavy_ball_limit, momentum_explorer,
+                                         show_convergence_map)
 from course_lib.widgets import race as race_module
 from course_lib.widgets.race import (LR_GRID, RACERS, SURFACES, _score, on_grid, optimizer_race,
                                      race_run, remembered_run, tuned_lrs)
@@ -135,9 +137,45 @@ def test_momentum_explorer_extremes():
             for nesterov in (False, True):
                 w.nesterov.value = nesterov
                 assert_clean(*screen_texts(w))
+                for line in (w.path, w.ellipses, w.jump, w.kick, w.probe, w.loss):
+                    xy = line.get_xydata()
+                    assert np.all(np.isfinite(xy) | np.isnan(xy).all(axis=1, keepdims=True))
                 assert np.all(np.isfinite(w.path.get_xydata()))
         s.value = middle
     assert w.fig is fig and artists_of(w) == artists
+
+
+def test_momentum_explorer_draws_the_valley_to_scale():
+    w = momentum_explorer()
+    box = w.ax.get_position()
+    width, height = w.fig.get_size_inches()
+    shapes = {}
+    for kappa in (1, 25, 100):
+        w.condition.value = kappa
+        x0, x1 = w.ax.get_xlim()
+        y0, y1 = w.ax.get_ylim()
+        # equal scales: data units per inch the same on both axes
+        assert (x1 - x0) / (box.width * width) == pytest.approx((y1 - y0) / (box.height * height),
+                                                                 rel=1e-9)
+        xy = w.ellipses.get_xydata()
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        shapes[kappa] = np.ptp(xy[:, 0]) / np.ptp(xy[:, 1])
+        assert shapes[kappa] == pytest.approx(np.sqrt(kappa), rel=1e-3)   # the contours follow κ
+        assert x0 <= w.surface.start[0] and y1 >= abs(w.surface.start[1])  # the start is shown
+
+
+def test_momentum_explorer_shows_where_the_gradient_is_taken():
+    w = momentum_explorer()
+    w.apply("too much momentum")
+    base, jump, probe, end = w.parts
+    assert np.allclose(probe, base)                        # heavy ball: ∇f at the start
+    assert np.allclose(end, w.run.path[w.SHOWN + 1])       # and the two parts make the step
+    w.nesterov.value = True
+    base, jump, probe, end = w.parts
+    assert np.allclose(probe, jump)                        # Nesterov: ∇f at the look-ahead
+    assert np.allclose(jump, w.run.path[w.SHOWN])          # PyTorch's θₖ is the look-ahead point
+    assert np.linalg.norm(jump - base) > 0.1
+    assert np.allclose(w.probe.get_xydata()[0], probe) and len(w.kick.get_xydata()) == 2
 
 
 def test_nesterov_without_momentum_is_plain_descent_not_an_error():
@@ -150,7 +188,7 @@ def run_of(name, **override):
     p = dict(PRESETS[name], **override)
     s = bowl(condition=p["condition"])
     opt = SGD(lr=p["lr"], momentum=p["momentum"], nesterov=p["nesterov"] and p["momentum"] > 0)
-    return descend(s, opt, s.start, 150, tol=1e-8)
+    return descend(s, opt, s.start, MomentumExplorer.STEPS, tol=1e-8)
 
 
 def test_every_momentum_preset_runs_cleanly():
@@ -162,47 +200,78 @@ def test_every_momentum_preset_runs_cleanly():
         assert w.summary().endswith(run_of(name).describe())
 
 
-def test_preset_zigzag_zigzags_and_momentum_fixes_it():
-    zig, fix = run_of("zigzag"), run_of("momentum fixes it")
-    y = zig.path[:, 1]
+def test_every_preset_description_is_checked():
+    assert set(PRESETS) == set(PRESET_CHECKS)
+
+
+def check_zigzag(run):
+    y = run.path[:, 1]
     assert np.mean(np.sign(y[1:]) != np.sign(y[:-1])) > 0.95    # y flips sign every step
-    assert zig.converged_at is not None and fix.converged_at is not None
-    assert fix.converged_at * 2.5 < zig.converged_at             # several times faster
-    kappa = PRESETS["momentum fixes it"]["condition"]
-    best_lr = 4 / (1 + 1 / np.sqrt(kappa)) ** 2
-    best_beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
-    assert PRESETS["momentum fixes it"]["lr"] == pytest.approx(best_lr, abs=0.01)
-    assert PRESETS["momentum fixes it"]["momentum"] == pytest.approx(best_beta, abs=0.01)
+    assert 100 <= run.converged_at <= 150
+    assert "0.924" in PRESETS["zigzag"]["says"] and rate_of(1.9, 0, [0.04, 1]) == pytest.approx(0.924)
 
 
-def test_preset_too_much_momentum_swings_and_is_slow():
-    run, zig = run_of("too much momentum"), run_of("zigzag")
-    assert run.diverged_at is None and run.converged_at is None
+def check_fixes_it(run):
+    p, best = PRESETS["momentum fixes it"], polyak(1.0, 1 / 25)
+    assert (p["lr"], p["momentum"]) == (best.lr, best.momentum)  # exact, not rounded
+    assert f"{best.lr:.3f}" in p["says"] and f"{best.momentum:.3f}" in p["says"]
+    assert f"{best.rate:.3f}" in p["says"] and "best" in p["says"]
+    assert run.converged_at * 3 < run_of("zigzag").converged_at  # under a third
+    s = bowl(condition=25)
+    long = descend(s, SGD(lr=best.lr, momentum=best.momentum), s.start, 400)
+    assert measured_rate(long.gap) == pytest.approx(best.rate, rel=0.01)   # (a double root:
+    assert measured_rate(run.gap) == pytest.approx(best.rate, rel=0.02)    # k·ρᵏ, slow to show)
+
+
+def check_too_much(run):
+    assert run.diverged_at is None and run.converged_at is None  # not converged after the run
     assert np.count_nonzero(np.diff(run.gap) > 0) >= 20          # f goes up again and again
-    assert run.gap[-1] > 1e3 * zig.gap[-1]
+    assert run.gap[-1] > 1e3 * run_of("zigzag").gap[-1]
 
 
-def test_preset_nesterov_damps_it():
-    hb, nag = run_of("too much momentum"), run_of("Nesterov damps it")
-    assert PRESETS["Nesterov damps it"]["lr"] == PRESETS["too much momentum"]["lr"]
-    assert PRESETS["Nesterov damps it"]["momentum"] == PRESETS["too much momentum"]["momentum"]
-    assert np.count_nonzero(np.diff(nag.gap) > 0) > 0            # still swings
-    assert nag.gap[-1] <= 1e-2 * hb.gap[-1]
+def check_nesterov_damps(run):
+    p, hb = PRESETS["Nesterov damps it"], run_of("too much momentum")
+    assert (p["lr"], p["momentum"]) == (1.0, 0.95) and p["nesterov"]
+    assert run.converged_at is not None and hb.converged_at is None   # converges within the run
+    assert np.count_nonzero(np.diff(run.gap) > 0) > 0                 # still swings
+    nag_rate, hb_rate = rate_of(1.0, 0.95, [0.04, 1], True), rate_of(1.0, 0.95, [0.04, 1])
+    assert f"{nag_rate:.3f}" in p["says"] and f"{hb_rate:.3f}" in p["says"]
+    assert nag_rate == pytest.approx(np.sqrt(0.95 * 0.96))
+    assert rate_of(1.0, 0.95, [1.0], True) < 1e-7                     # the steep one is gone
+    assert measured_rate(run.gap) == pytest.approx(nag_rate, rel=0.01)
 
 
-def test_preset_lr_too_large_diverges_and_says_so():
-    assert run_of("η too large").diverged_at is not None
+def check_nesterov_narrower(run):
+    p = PRESETS["Nesterov's range is narrower"]
+    assert run.diverged_at is not None
+    assert run_of("Nesterov's range is narrower", nesterov=False).diverged_at is None
+    assert heavy_ball_limit(0.95, nesterov=True) < p["lr"] < heavy_ball_limit(0.95)
+    assert f"{heavy_ball_limit(0.95, nesterov=True):.2f}" in p["says"]
+
+
+def check_too_large(run):
+    assert run.diverged_at is not None and PRESETS["η too large"]["lr"] > 2.0
     w = momentum_explorer()
     w.apply("η too large")
     assert re.search(r"diverged at step \d+", w.status.value)
-    assert PRESETS["η too large"]["lr"] > 2.0
 
 
-def test_preset_momentum_rescues_a_large_step():
+def check_rescues(run):
     p = PRESETS["momentum rescues η = 2.5"]
-    assert 2.0 < p["lr"] < heavy_ball_limit(p["momentum"])
+    assert 2.0 < p["lr"] < heavy_ball_limit(p["momentum"]) == pytest.approx(3.0)
     assert run_of("momentum rescues η = 2.5", momentum=0.0).diverged_at is not None
-    assert run_of("momentum rescues η = 2.5").converged_at is not None
+    assert run.converged_at is not None
+
+
+PRESET_CHECKS = {"zigzag": check_zigzag, "momentum fixes it": check_fixes_it,
+                 "too much momentum": check_too_much, "Nesterov damps it": check_nesterov_damps,
+                 "Nesterov's range is narrower": check_nesterov_narrower,
+                 "η too large": check_too_large, "momentum rescues η = 2.5": check_rescues}
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_preset_does_what_it_says(name):
+    PRESET_CHECKS[name](run_of(name))
 
 
 def test_convergence_map_boundary_matches_theory():
@@ -214,6 +283,20 @@ def test_convergence_map_boundary_matches_theory():
         limit = heavy_ball_limit(beta)
         assert ok <= limit * (1 + 1e-9) and bad >= limit * (1 - 1e-9)
         assert bad - ok <= step + 1e-9
+
+
+def test_convergence_map_agrees_with_polyak():
+    lrs, momenta = np.linspace(2.0, 3.4, 15), np.linspace(0.2, 0.7, 11)
+    m = convergence_map(condition=25, lrs=lrs, momenta=momenta)
+    best = polyak(1.0, 1 / 25)
+    lr, beta, rate = m.best()
+    assert abs(lr - best.lr) <= lrs[1] - lrs[0] and abs(beta - best.momentum) <= momenta[1] - momenta[0]
+    assert best.rate - 0.005 <= rate <= best.rate + 0.03
+    stable = np.isfinite(m.rate)
+    theory = rate_of(*np.meshgrid(lrs, momenta), [0.04, 1.0])
+    assert np.allclose(m.rate[stable], theory[stable], rtol=0.02)
+    # the fewest steps to 1e-8 are close to the preset's (a double root costs Polyak a few)
+    assert m.fastest()[2] <= run_of("momentum fixes it").converged_at <= 1.5 * m.fastest()[2]
 
 
 def test_convergence_map_figure_summary_is_clean():

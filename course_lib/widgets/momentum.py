@@ -1,8 +1,9 @@
-"""Widgets of notebook 02: heavy-ball and Nesterov momentum on an ill-conditioned bowl, and the
-map of which (η, β) converge, computed by running the optimizer.
+"""Widgets of notebook 02: heavy-ball and Nesterov momentum on an ill-conditioned bowl drawn to
+scale, and the map of which (η, β) converge and how fast, computed by running the optimizer.
 
-The bowl is f = ½(L/κ · x² + L · y²) with L = 1: stable plain descent needs η < 2/L = 2, heavy
-ball η < 2(1 + β)/L, whatever κ; κ only decides how slow the flat x direction is.
+The bowl is f = ½(μx² + Ly²) with L = 1 and μ = L/κ: stable plain descent needs η < 2/L = 2,
+heavy ball η < 2(1 + β)/L, whatever κ; κ decides how long and narrow the valley is, and how
+slow its flat x direction. The rates quoted come from `course_lib.momentum_theory`.
 """
 import html
 from dataclasses import dataclass
@@ -12,12 +13,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Patch
 
+from ..momentum_theory import measured_rate, nesterov_lookahead, polyak, rate_of
 from ..optimizers import SGD
 from ..surfaces import bowl, descend
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
                     quiet_numpy, slider_layout)
 
 TOL = 1e-8  # "converged": f − f* ≤ 1e-8
+KAPPA = 25  # the presets' condition number
+BEST = polyak(1.0, 1.0 / KAPPA)  # Polyak's (η, β) for the presets' bowl: 2.777…, 0.444…, rate 0.666…
+# Okabe–Ito colours (colour-blind safe), none of them the contours' grey
+BLUE, ORANGE, VERMILLION, GREEN, SKY = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#56B4E9"
+CONTOUR = "0.72"
 
 
 def make_optimizer(lr, momentum, nesterov):
@@ -31,32 +38,67 @@ def heavy_ball_limit(momentum, L=1.0, nesterov=False):
     return 2 * (1 + momentum) / (L * (1 + 2 * momentum if nesterov else 1.0))
 
 
+def _rate(lr, momentum, nesterov=False):
+    return rate_of(lr, momentum, [1.0 / KAPPA, 1.0], nesterov and momentum > 0)
+
+
 PRESETS = {
-    "zigzag": dict(lr=1.9, momentum=0.0, nesterov=False, condition=25,
-                   says="no momentum, η just below 2/L: y flips sign every step, x creeps"),
-    "momentum fixes it": dict(lr=2.78, momentum=0.44, nesterov=False, condition=25,
-                              says="tuned heavy ball, η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))²: "
-                                   "converges several times faster than the zigzag"),
-    "too much momentum": dict(lr=1.0, momentum=0.95, nesterov=False, condition=25,
-                              says="β = 0.95: the ball overshoots and swings around the minimum; "
-                                   "f goes up and down and is not converged after the run"),
-    "Nesterov damps it": dict(lr=1.0, momentum=0.95, nesterov=True, condition=25,
-                              says="the same η and β with Nesterov's look-ahead: it still swings, "
-                                   "but ends far closer to the minimum (f − f* ≥ 100× smaller)"),
-    "η too large": dict(lr=2.1, momentum=0.0, nesterov=False, condition=25,
+    "zigzag": dict(lr=1.9, momentum=0.0, nesterov=False, condition=KAPPA,
+                   says=f"no momentum, η = 1.9 just below 2/L: y flips sign every step while x "
+                        f"creeps (rate 1 − ημ = {_rate(1.9, 0.0):.3f}); converges in 100–150 steps"),
+    "momentum fixes it": dict(
+        lr=BEST.lr, momentum=BEST.momentum, nesterov=False, condition=KAPPA,
+        says=f"best heavy ball (Polyak): η = 4/(√L + √μ)² = {BEST.lr:.3f}, "
+             f"β = ((√κ − 1)/(√κ + 1))² = {BEST.momentum:.3f}, rate √β = {BEST.rate:.3f} per step "
+             f"instead of {_rate(1.9, 0.0):.3f}: converges in under a third of the zigzag's steps"),
+    "too much momentum": dict(
+        lr=1.0, momentum=0.95, nesterov=False, condition=KAPPA,
+        says=f"β = 0.95: rate √β = {_rate(1.0, 0.95):.3f}; the ball swings around the minimum, "
+             "f goes up and down and is not converged after the run"),
+    "Nesterov damps it": dict(
+        lr=1.0, momentum=0.95, nesterov=True, condition=KAPPA,
+        says=f"the same η = 1/L and β with Nesterov: each direction's rate is √(β(1 − ηλ)), so "
+             f"the steep one (ηL = 1) is gone at once and the flat one shrinks at "
+             f"{_rate(1.0, 0.95, True):.3f} instead of {_rate(1.0, 0.95):.3f}: converges within "
+             "the run. It helps most where ηλ is near 1"),
+    "Nesterov's range is narrower": dict(
+        lr=1.5, momentum=0.95, nesterov=True, condition=KAPPA,
+        says=f"η = 1.5 is past Nesterov's limit 2(1 + β)/((1 + 2β)L) = "
+             f"{heavy_ball_limit(0.95, nesterov=True):.2f}: it diverges, where heavy ball "
+             f"(limit {heavy_ball_limit(0.95):.1f}) stays stable"),
+    "η too large": dict(lr=2.1, momentum=0.0, nesterov=False, condition=KAPPA,
                         says="η = 2.1 > 2/L without momentum: diverges"),
-    "momentum rescues η = 2.5": dict(lr=2.5, momentum=0.5, nesterov=False, condition=25,
+    "momentum rescues η = 2.5": dict(lr=2.5, momentum=0.5, nesterov=False, condition=KAPPA,
                                      says="η = 2.5 diverges without momentum, but β = 0.5 "
                                           "allows η < 2(1 + β)/L = 3: converges"),
 }
 
 
+def step_parts(s, path, lr, momentum, nesterov, j):
+    """One step drawn as its two parts: (base, jump end, point where ∇f is taken, step end).
+
+    Heavy ball: from θⱼ the momentum jump β(θⱼ − θⱼ₋₁), then −η∇f(θⱼ), the gradient at the start.
+    Nesterov (look-ahead form): from xⱼ the jump βvⱼ to the look-ahead yⱼ (PyTorch's θⱼ), then
+    −η∇f(yⱼ), the gradient at the look-ahead. Plain descent: no jump. None if the run is shorter.
+    """
+    if len(path) < j + 2:
+        return None
+    if nesterov and momentum > 0:
+        x, y, g = nesterov_lookahead(s, lr, momentum, s.start, j + 1)
+        return x[j], y[j], y[j], x[j + 1]
+    base = path[j]
+    jump = base + momentum * (path[j] - path[j - 1]) if momentum > 0 else base
+    return base, jump, base, jump - lr * s.grad(base)
+
+
 class MomentumExplorer(FigureWidget):
-    """Sliders for η, β and κ and a Nesterov switch; the path on the bowl and f − f* per step."""
+    """Sliders for η, β and κ and a Nesterov switch; the path on the bowl (to scale, equal axes),
+    one step split into its momentum and gradient parts, and f − f* per step."""
 
-    STEPS = 150
+    STEPS = 200
+    SHOWN = 2   # the step split into its parts (the first with a momentum part is step 1)
 
-    def __init__(self, lr=1.9, momentum=0.0, nesterov=False, condition=25, steps=STEPS):
+    def __init__(self, lr=1.9, momentum=0.0, nesterov=False, condition=KAPPA, steps=STEPS):
         self.steps = int(steps)
         self.lr = W.FloatSlider(value=lr, min=0.05, max=4.0, step=0.01, readout_format=".2f",
                                 description="learning rate η", continuous_update=True,
@@ -74,29 +116,38 @@ class MomentumExplorer(FigureWidget):
             c.add_class(css)
         self.presets = PRESETS
         with course_style():
-            fig = new_figure((6.2, 3.6))
-            ax, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
-            (self.ellipses,) = ax.plot([], [], color="0.6", lw=1.5)
-            (self.path,) = ax.plot([], [], "o-", color="tab:blue", ms=3, lw=1.5, label="path θₖ")
-            (self.start,) = ax.plot([], [], "s", color="k", ms=7, label="start")
-            ax.plot([0], [0], "*", color="tab:green", ms=15, label="minimum")
+            fig = new_figure((6.2, 3.4))   # (3.4 in: with its controls below it, the widget
+            ax, ax_loss = fig.subplots(    # fits 720 screen px at 1024×768 and 125 % zoom)
+                1, 2, gridspec_kw={"width_ratios": [1.7, 1]})
+            (self.ellipses,) = ax.plot([], [], color=CONTOUR, lw=1.5)
+            (self.path,) = ax.plot([], [], "o-", color=BLUE, ms=3, lw=1.5, label="path θₖ")
+            (self.start,) = ax.plot([], [], "s", color="k", ms=7)
+            ax.plot([0], [0], "*", color=GREEN, ms=15, label="minimum")
+            (self.jump,) = ax.plot([], [], "--", color=ORANGE, lw=2.5,
+                                   label=f"step {self.SHOWN}: momentum part")
+            (self.kick,) = ax.plot([], [], "-", color=VERMILLION, lw=2.5, label="gradient part −η∇f")
+            (self.probe,) = ax.plot([], [], "X", color=VERMILLION, mec="k", ms=10,
+                                    label="∇f taken here", ls="none")
+            ax.set_xticks([])
+            ax.set_yticks([])
             ax.set(ylabel="y (steep)")
-            self.xlabel = ax.set_xlabel("x / √κ (flat), κ = 100")
+            self.xlabel = ax.set_xlabel("x (flat), to scale: window |x| ≤ 00")
             self.title = ax.set_title("heavy ball: η = 0.00, β = 0.00")
-            (self.loss,) = ax_loss.semilogy([], [], color="tab:blue", lw=2)
+            (self.loss,) = ax_loss.semilogy([], [], color=BLUE, lw=2)
             ax_loss.set(xlim=(0, self.steps), ylim=(1e-12, 1e6), xlabel="step k",
                         ylabel="f(θₖ) − f*")
-            ax_loss.axhline(TOL, color="tab:green", ls=":", lw=2, label=f"f − f* = {TOL:g}")
+            ax_loss.axhline(TOL, color=GREEN, ls=":", lw=2, label=f"f − f* = {TOL:g}")
             ax_loss.set_yticks([1e-12, 1e-6, 1])
             ax_loss.grid(alpha=0.3)
             self.loss_title = ax_loss.set_title("diverged at step 000")
-            fig.legend(loc="outside upper center", ncols=4)
+            fig.legend(loc="outside upper center", ncols=3)
         self.ax, self.ax_loss = ax, ax_loss
-        self.blitter = Blitter(fig, [self.path, self.loss],
+        moving = [self.ellipses, self.start, self.path, self.jump, self.kick, self.probe, self.loss]
+        self.blitter = Blitter(fig, moving,
                                {self.title: "path θₖ on the bowl",
                                 self.loss_title: "loss gap",
-                                self.xlabel: "x / √κ (flat direction)"})
-        self.surface, self._kappa_drawn = None, None
+                                self.xlabel: "x (flat), drawn to scale"})
+        self.surface, self.parts = None, None
         controls = [control_row(self.lr), control_row(self.momentum),
                     control_row(self.condition, self.nesterov),
                     preset_buttons(self.presets, self.apply, "momentum-preset")]
@@ -120,50 +171,72 @@ class MomentumExplorer(FigureWidget):
         self.blitter.redraw(super().redraw)
 
     def compute(self, lr, momentum, nesterov, condition):
-        """The run for these settings (a surfaces.Run)."""
+        """The surface and the run for these settings (a surfaces.Run)."""
         s = bowl(condition=condition)
         with quiet_numpy():
             return s, descend(s, make_optimizer(lr, momentum, nesterov), s.start, self.steps,
                               tol=TOL)
 
+    def window(self, s):
+        """Symmetric axis limits with equal scales on x and y (the axes' box is fixed): wide
+        enough for the valley's |x| ≤ 2.2√κ and tall enough for the first swings, |y| ≤ 3."""
+        box = self.ax.get_position()
+        w, h = self.fig.get_size_inches()
+        ratio = (box.height * h) / (box.width * w)        # box height / width, in inches
+        half_y = max(3.0, 2.2 * np.sqrt(s.condition) * ratio)
+        return half_y / ratio, half_y
+
     def _draw_bowl(self, s):
-        """Level sets ½(μx² + Ly²) = c as ellipses. The x axis shows x/√κ, so the picture keeps
-        its size for every κ (the ellipses do not move; only the path does) and a κ change needs
-        no full redraw."""
-        t = np.linspace(0, 2 * np.pi, 90)
-        shrink = np.sqrt(s.condition)
+        """Level sets ½(μx² + Ly²) = c, ellipses with half-axes √(2c/μ) and √(2c/L): their
+        length-to-width ratio is √κ, as on screen (equal scales)."""
+        t = np.linspace(0, 2 * np.pi, 121)
         pieces = []
         for c in s.levels:
-            pieces.append(np.column_stack([np.sqrt(2 * c / s.mu) * np.cos(t) / shrink,
+            pieces.append(np.column_stack([np.sqrt(2 * c / s.mu) * np.cos(t),
                                            np.sqrt(2 * c / s.L) * np.sin(t)]))
             pieces.append([[np.nan, np.nan]])
         pts = np.vstack(pieces)
         self.ellipses.set_data(pts[:, 0], pts[:, 1])
-        self.start.set_data([s.start[0] / shrink], [s.start[1]])
-        self.ax.set_xlim(s.xlim[0] / shrink, s.xlim[1] / shrink)
-        self.ax.set_ylim(-3.6, 3.6)  # room for the first swings of fast heavy-ball runs
-        self._kappa_drawn = s.condition
+        self.start.set_data([s.start[0]], [s.start[1]])
+        half_x, half_y = self.window(s)
+        self.ax.set_xlim(-half_x, half_x)
+        self.ax.set_ylim(-half_y, half_y)
+        self.half_x = half_x
 
     def _update(self):
         lr, beta = self.lr.value, self.momentum.value
         nesterov, kappa = self.nesterov.value, self.condition.value
         s, run = self.compute(lr, beta, nesterov, kappa)
-        self.surface, self.run = s, run
-        if self._kappa_drawn is None:
+        if self.surface is None or self.surface.condition != s.condition:
             self._draw_bowl(s)
-        self.path.set_data(run.path[:, 0] / np.sqrt(s.condition), run.path[:, 1])
-        self.loss.set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
+        self.surface, self.run = s, run
+        self.path.set_data(run.path[:, 0], run.path[:, 1])
         kind = self.method()
+        with quiet_numpy():
+            self.parts = parts = step_parts(s, run.path, lr, beta, kind == "Nesterov", self.SHOWN)
+        if parts is None or not np.all(np.isfinite(parts)):
+            self.parts = None
+            for a in (self.jump, self.kick, self.probe):
+                a.set_data([], [])
+        else:
+            base, jump, probe, end = parts
+            self.jump.set_data([base[0], jump[0]], [base[1], jump[1]])
+            self.kick.set_data([jump[0], end[0]], [jump[1], end[1]])
+            self.probe.set_data([probe[0]], [probe[1]])
+        self.loss.set_data(np.arange(len(run.gap)), np.maximum(run.gap, 1e-300))
         self.title.set_text(f"{kind}: η = {lr:.2f}, β = {beta:.2f}")
-        self.xlabel.set_text(f"x / √κ (flat), κ = {kappa}")
+        self.xlabel.set_text(f"x (flat), to scale: window |x| ≤ {self.half_x:.0f}")
         self.loss_title.set_text(short_outcome(run))
         limit = heavy_ball_limit(beta, s.L, kind == "Nesterov")
+        rate = rate_of(lr, beta, [s.mu, s.L], kind == "Nesterov")
+        where = {"heavy ball": " (2(1 + β)/L).", "plain GD": " (2/L).",
+                 "Nesterov": " (2(1 + β)/((1 + 2β)L))."}[kind]
         self.status.value = (
             f"<span class='momentum-readout'><b>{kind}</b>: η = {lr:.2f}, β = {beta:.2f}, "
             f"κ = {kappa}</span> → <b>{html.escape(run.describe())}</b>. "
-            f"Stability on this bowl needs η &lt; {limit:.2f}"
-            + (" (2(1 + β)/L)." if kind == "heavy ball" else " (2/L)." if kind == "plain GD"
-               else " (2(1 + β)/((1 + 2β)L)).")
+            f"Theory: rate {rate:.3f} per step; stable for η &lt; {limit:.2f}{where} "
+            f"Step {self.SHOWN}: the dashed part is momentum, the solid part the gradient, "
+            + ("taken at the look-ahead point ✕." if kind == "Nesterov" else "taken at ✕.")
             + (" <i>Nesterov needs β &gt; 0: this is plain descent.</i>"
                if nesterov and beta == 0 else ""))
         self.redraw()
@@ -189,20 +262,22 @@ def short_outcome(run):
     return "not converged"
 
 
-def momentum_explorer(lr=1.9, momentum=0.0, nesterov=False, condition=25):
+def momentum_explorer(lr=1.9, momentum=0.0, nesterov=False, condition=KAPPA):
     """Notebook 02: the zigzag, momentum and Nesterov on an ill-conditioned bowl."""
     return MomentumExplorer(lr, momentum, nesterov, condition)
 
 
-# -- which (η, β) converge -----------------------------------------------------------------------
+# -- which (η, β) converge, and how fast ----------------------------------------------------------
 @dataclass
 class ConvergenceMap:
-    """steps[i, j]: the step at which the run with momentum momenta[i] and lr lrs[j] reached
-    f − f* ≤ tol (np.inf if it did not within max_steps); diverged[i, j]: it blew up."""
+    """For momentum momenta[i] and learning rate lrs[j]: steps[i, j], the step at which the run
+    reached f − f* ≤ tol (np.inf if not within max_steps); rate[i, j], the rate per step measured
+    from the run (`momentum_theory.measured_rate`, NaN if it diverged); diverged[i, j]."""
 
     lrs: np.ndarray
     momenta: np.ndarray
     steps: np.ndarray
+    rate: np.ndarray
     diverged: np.ndarray
     condition: float
     max_steps: int
@@ -217,13 +292,25 @@ class ConvergenceMap:
             out.append((ok.max() if ok.size else np.nan, bad.min() if bad.size else np.nan))
         return np.array(out)
 
+    def best(self):
+        """(η, β, rate) of the cell with the smallest measured rate."""
+        i, j = np.unravel_index(np.nanargmin(self.rate), self.rate.shape)
+        return float(self.lrs[j]), float(self.momenta[i]), float(self.rate[i, j])
 
-def convergence_map(condition=25, lrs=None, momenta=None, max_steps=300, nesterov=False, tol=TOL):
+    def fastest(self):
+        """(η, β, steps) of the cell that reached the tolerance in the fewest steps."""
+        i, j = np.unravel_index(np.argmin(self.steps), self.steps.shape)
+        return float(self.lrs[j]), float(self.momenta[i]), float(self.steps[i, j])
+
+
+def convergence_map(condition=KAPPA, lrs=None, momenta=None, max_steps=300, nesterov=False,
+                    tol=TOL):
     """Run SGD(lr, momentum) from the bowl's start for every pair on the grid (rows: β)."""
     lrs = np.linspace(0.1, 4.0, 40) if lrs is None else np.asarray(lrs, dtype=float)
     momenta = np.linspace(0.0, 0.95, 20) if momenta is None else np.asarray(momenta, dtype=float)
     s = bowl(condition=condition)
     steps = np.full((len(momenta), len(lrs)), np.inf)
+    rate = np.full(steps.shape, np.nan)
     diverged = np.zeros(steps.shape, dtype=bool)
     with quiet_numpy():
         for i, beta in enumerate(momenta):
@@ -232,69 +319,80 @@ def convergence_map(condition=25, lrs=None, momenta=None, max_steps=300, nestero
                 diverged[i, j] = run.diverged_at is not None or run.gap[-1] > run.gap[0]
                 if run.converged_at is not None:
                     steps[i, j] = run.converged_at
-    return ConvergenceMap(lrs, momenta, steps, diverged, float(condition), max_steps, nesterov)
+                if not diverged[i, j]:
+                    rate[i, j] = measured_rate(run.gap)
+    return ConvergenceMap(lrs, momenta, steps, rate, diverged, float(condition), max_steps,
+                          nesterov)
 
 
-PRESET_LABELS = {"η too large": (7, 5, "left"), "zigzag": (-7, 5, "right"),
-                 "momentum fixes it": (7, -16, "left"), "momentum rescues η = 2.5": (-7, 5, "right"),
-                 "too much momentum": (7, -16, "left"), "Nesterov damps it": (7, -16, "left")}
-"""Offsets in points and alignment of the presets' names on the map, keeping them apart."""
+MAP_LABELS = {"zigzag": (-8, 8, "right"), "η too large": (8, -4, "left"),
+              "momentum fixes it": (9, -18, "left"), "momentum rescues η = 2.5": (-8, 10, "right"),
+              "too much momentum": (8, -14, "left"), "Nesterov damps it": (-8, -5, "right"),
+              "Nesterov's range is narrower": (8, -18, "left")}
+"""Offsets in points and alignment of the presets' names on the maps, keeping them apart and
+inside the axes."""
+MAP_NAMES = {"momentum fixes it": "fixes it (Polyak)", "momentum rescues η = 2.5": "rescues η = 2.5",
+             "Nesterov's range is narrower": "η = 1.5"}
+"""Shorter names on the map (the buttons' full names are in the widget)."""
 
 
 class ConvergenceMapFigure(FigureWidget):
-    """The map as a picture: colour = steps to converge, grey = not within the run, red =
-    diverged; the theoretical limit η = 2(1 + β)/L drawn over it and the presets marked."""
+    """The map as a picture: colour = the rate per step measured from each run (smaller is
+    faster), red = diverged; the theoretical limit of η drawn over it, Polyak's (η, β) and the
+    presets marked."""
 
     def __init__(self, result, presets=PRESETS):
         self.result = r = result
         with course_style():
-            fig = new_figure((6.2, 4.9))
+            fig = new_figure((6.2, 5.0))
             ax = fig.add_subplot()
-            shown = np.where(np.isfinite(r.steps), r.steps, np.nan)
             dl, db = r.lrs[1] - r.lrs[0], r.momenta[1] - r.momenta[0]
             extent = (r.lrs[0] - dl / 2, r.lrs[-1] + dl / 2, r.momenta[0] - db / 2,
                       r.momenta[-1] + db / 2)
             ax.imshow(np.where(r.diverged, 1.0, np.nan), origin="lower", extent=extent,
                       aspect="auto", cmap="Reds", vmin=0, vmax=1.6)
-            slow = (~r.diverged) & ~np.isfinite(r.steps)
-            ax.imshow(np.where(slow, 1.0, np.nan), origin="lower", extent=extent, aspect="auto",
-                      cmap="Greys", vmin=0, vmax=3)
-            im = ax.imshow(shown, origin="lower", extent=extent, aspect="auto", cmap="viridis_r")
-            fig.colorbar(im, ax=ax, label=f"steps to f − f* ≤ {TOL:g}")
+            low = np.nanmin(r.rate) if np.isfinite(r.rate).any() else 0.0
+            im = ax.imshow(r.rate, origin="lower", extent=extent, aspect="auto",
+                           cmap="viridis_r", vmin=np.floor(low * 20) / 20, vmax=1.0)
+            fig.colorbar(im, ax=ax, label="rate per step (measured)")
             beta = np.linspace(0, r.momenta[-1] + db / 2, 100)
             ax.plot(heavy_ball_limit(beta, 1.0, r.nesterov), beta, color="k", lw=2.5,
-                    label="theory: η = 2(1 + β)/L" if not r.nesterov
-                    else "theory: η = 2(1 + β)/((1 + 2β)L)")
+                    label="limit η = 2(1 + β)/L" if not r.nesterov
+                    else "limit η = 2(1 + β)/((1 + 2β)L)")
+            if not r.nesterov:
+                best = polyak(1.0, 1.0 / r.condition)
+                ax.plot(best.lr, best.momentum, "*", color="white", mec="k", ms=16, ls="none",
+                        label=f"Polyak: rate {best.rate:.3f}")
             for name, p in presets.items():
                 if p["condition"] == r.condition and bool(p["nesterov"]) == r.nesterov:
                     ax.plot(p["lr"], p["momentum"], "o", mfc="white", mec="k", ms=8)
-                    dx, dy, ha = PRESET_LABELS.get(name, (7, 5, "left"))
-                    ax.annotate(name, (p["lr"], p["momentum"]), xytext=(dx, dy), ha=ha,
-                                textcoords="offset points", fontsize=12,
+                    dx, dy, ha = MAP_LABELS.get(name, (8, 5, "left"))
+                    ax.annotate(MAP_NAMES.get(name, name), (p["lr"], p["momentum"]),
+                                xytext=(dx, dy), ha=ha, textcoords="offset points", fontsize=12,
                                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
-                                          alpha=0.75))
+                                          alpha=0.8))
             ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="learning rate η",
                    ylabel="momentum β",
-                   title=f"{'Nesterov' if r.nesterov else 'heavy ball'} on the bowl, "
-                         f"κ = {r.condition:g}, L = 1")
-            patches = [Patch(color=plt.get_cmap("Reds")(1 / 1.6), label="diverged"),
-                       Patch(color=plt.get_cmap("Greys")(1 / 3),
-                             label=f"not converged in {r.max_steps} steps")]
-            fig.legend(handles=[*ax.get_lines()[:1], *patches], loc="outside lower center",
-                       ncols=2)
+                   title=f"{'Nesterov' if r.nesterov else 'heavy ball'}, κ = {r.condition:g}, L = 1")
+            patches = [Patch(color=plt.get_cmap("Reds")(1 / 1.6), label="diverged")]
+            fig.legend(handles=[*ax.get_lines()[:1 if r.nesterov else 2], *patches],
+                       loc="outside lower center", ncols=2 if r.nesterov else 3)
         super().__init__(fig, [])
         self.redraw()
 
     def summary(self):
         r = self.result
         n = r.steps.size
+        fastest = f"{int(np.min(r.steps))} steps" if np.isfinite(r.steps).any() else "none"
+        best = (f"smallest rate {r.best()[2]:.2f} at η = {r.best()[0]:.1f}, β = {r.best()[1]:.2f}"
+                if np.isfinite(r.rate).any() else "no stable cell")
         return (f"ConvergenceMap ({'Nesterov' if r.nesterov else 'heavy ball'}, κ = {r.condition:g}, "
                 f"{len(r.momenta)} β × {len(r.lrs)} η): converged {int(np.isfinite(r.steps).sum())}, "
                 f"diverged {int(r.diverged.sum())}, not converged in {r.max_steps} steps "
-                f"{int(n - np.isfinite(r.steps).sum() - r.diverged.sum())}; fastest "
-                f"{int(np.min(r.steps)) if np.isfinite(r.steps).any() else 'none'} steps")
+                f"{int(n - np.isfinite(r.steps).sum() - r.diverged.sum())}; fastest {fastest}; "
+                f"{best}")
 
 
-def show_convergence_map(condition=25, nesterov=False, **kw):
+def show_convergence_map(condition=KAPPA, nesterov=False, **kw):
     """Notebook 02: compute the map (about 800 runs) and return it as a figure."""
     return ConvergenceMapFigure(convergence_map(condition, nesterov=nesterov, **kw))

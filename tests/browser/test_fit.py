@@ -57,7 +57,7 @@ SLACK = 0.5            # CSS px of rounding allowed in the comparisons
 NOTEBOOKS = {
     "00_start_here.ipynb": 1,
     "01_gradient_descent.ipynb": 3,
-    "02_momentum.ipynb": 3,
+    "02_momentum.ipynb": 6,
     "03_adaptive_optimizers.ipynb": 5,
     "04_stochastic_gradient_descent.ipynb": 6,
     "05_neurons_and_forward_pass.ipynb": 1,
