@@ -5,16 +5,20 @@ Notation (column convention, layers numbered 1..L as in the equations, a⁰ = x)
     zˡ = Wˡ aˡ⁻¹ + bˡ,   aˡ = σˡ(zˡ),   Wˡ: (nˡ, nˡ⁻¹),   bˡ: (nˡ, 1)
 A batch of m examples is stacked as columns, so zˡ, aˡ and δˡ have shape (nˡ, m).
 δˡ = ∂Cₓ/∂zˡ is the error of each example x (one column each); BP3 and BP4 average over the
-batch, because the cost C is the mean of the per-example costs Cₓ.
+batch, because the cost C is the mean of the per-example costs Cₓ. With BatchNorm in training
+mode (batch statistics) every example's cost depends on every column of zˡ, and the column δˡ
+is m·∂C/∂zˡ instead (see `batchnorm_error`): the same numbers BP3 and BP4 then average.
 """
 
 from . import batchnorm
 
 
 def output_error(cost, zL, aL, y, activation):
-    """BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ).   zL, aL, y, result: (n_L, m).
+    """BP1: δᴸ = J_σ(zᴸ)ᵀ ∇ₐC, which is ∇ₐC ⊙ σ'(zᴸ) for an elementwise σ.
+    zL, aL, y, result: (n_L, m).
 
-    The cost owns this step: for softmax + cross-entropy it is exactly aᴸ − y.
+    The cost owns this step: for softmax (not elementwise: its Jacobian) with cross-entropy it
+    is exactly aᴸ − y.
     """
     return cost.output_error(zL, aL, y, activation)
 
@@ -74,7 +78,8 @@ def backprop(params, X, Y, activations, cost):
 
 # -- with batch normalization -------------------------------------------------------------
 # A layer l in `bn_layers` normalizes zˡ before its activation:
-#     zˡ = Wˡ aˡ⁻¹ + bˡ,   ẑˡ = BN(zˡ) = γˡ (zˡ − μ) / √(σ² + ε) + βˡ,   aˡ = σ(ẑˡ)
+#     zˡ = Wˡ aˡ⁻¹ + bˡ,   ẑˡ = BN(zˡ) = γˡ (zˡ − z̄) / √(s² + ε) + βˡ,   aˡ = σ(ẑˡ)
+# (z̄, s²: the batch's mean and variance of each unit; βˡ is BatchNorm's shift, not momentum)
 # (ẑˡ here is the output of BatchNorm (4), the input of σ.) Layers not in bn_layers have ẑˡ = zˡ.
 
 
@@ -107,7 +112,8 @@ def feedforward_bn(params, X, activations, bn_layers, bn_state=None, train=True,
 
 
 def batchnorm_error(delta_bn, cache):
-    """δˡ from the error at BatchNorm's output δ̂ˡ = ∂Cₓ/∂ẑˡ, shape (nˡ, m), by [C];
+    """δˡ from the error at BatchNorm's output δ̂ˡ, shape (nˡ, m), by [C] (δ̂ˡ = ∂Cₓ/∂ẑˡ when no
+    higher layer has BatchNorm, m·∂C/∂ẑˡ when one has: the same rule either way);
     and ∂C/∂γˡ, ∂C/∂βˡ by [A], [B], averaged over the batch like BP3 (shapes (nˡ, 1)).
 
     [C] is linear in its input, so passing the per-example errors gives the per-example δˡ

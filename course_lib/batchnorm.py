@@ -3,10 +3,13 @@
 Column convention: z has shape (n, m), one example per column; γ, β and the statistics have
 shape (n, 1), one number per unit. For unit j over the m examples i of a batch:
 
-    (1) μ    = (1/m) Σᵢ zᵢ                   batch mean
-    (2) σ²   = (1/m) Σᵢ (zᵢ − μ)²            batch variance
-    (3) ẑᵢ   = (zᵢ − μ) / √(σ² + ε)          normalize
+    (1) z̄    = (1/m) Σᵢ zᵢ                   batch mean
+    (2) σ²   = (1/m) Σᵢ (zᵢ − z̄)²            batch variance (biased: divided by m)
+    (3) ẑᵢ   = (zᵢ − z̄) / √(σ² + ε)          normalize
     (4) yᵢ   = γ ẑᵢ + β                      scale and shift: the output BN(zᵢ)
+
+(The batch mean is written z̄, not μ: in the course μ is the smallest curvature of a quadratic.
+β is BatchNorm's shift, the paper's name; it is not the optimizers' momentum β.)
 
 Backward, for a scalar f and the upstream gradient gᵢ = ∂f/∂yᵢ (one column per example):
 
@@ -16,12 +19,22 @@ Backward, for a scalar f and the upstream gradient gᵢ = ∂f/∂yᵢ (one colu
     [C] ∂f/∂zᵢ = (1/√(σ² + ε)) · (∂f/∂ẑᵢ − mean(∂f/∂ẑ) − ẑᵢ · mean(∂f/∂ẑ ⊙ ẑ))
 
 [C] is (γ / (m √(σ² + ε))) (m gᵢ − Σⱼ gⱼ − ẑᵢ Σⱼ gⱼ ẑⱼ) written with means. Because every zᵢ
-also moves μ and σ², ∂f/∂zᵢ is not just gᵢ γ / √(σ² + ε): the two subtracted terms are the
-paths through μ (1) and σ² (2). They make Σᵢ ∂f/∂zᵢ = 0 exactly, which is why a bias added
+also moves z̄ and σ², ∂f/∂zᵢ is not just gᵢ γ / √(σ² + ε): the two subtracted terms are the
+paths through z̄ (1) and σ² (2). They make Σᵢ ∂f/∂zᵢ = 0 exactly, which is why a bias added
 to z just before batch normalization gets no gradient: the mean (1) removes it.
 
-In training, (1) and (2) use the batch; running averages of μ and σ² are kept for inference,
-where a single example has no batch: y = γ (z − μ_run) / √(σ²_run + ε) + β.
+In a network f is the batch cost C = (1/m) Σₓ Cₓ. With batch statistics every Cₓ depends on
+every column of z (through z̄ and σ²), so there is no per-example ∂Cₓ/∂zᵢ to speak of: [C]
+applied to the per-example errors ∂Cₓ/∂yₓ (each m times ∂C/∂yₓ) gives m ∂C/∂z, which is the δ
+that BP3 and BP4 then average (backprop.batchnorm_error).
+
+In training, (1) and (2) use the batch; running averages of z̄ and σ² are kept for inference,
+where a single example has no batch: y = γ (z − z̄_run) / √(σ²_run + ε) + β.
+Convention: the running variance averages the biased σ² of (2), the variance training
+normalizes with (as the source article's code does). torch.nn.BatchNorm1d normalizes with the
+same biased σ² but averages the unbiased m/(m − 1) σ² into its running_var; the two running
+variances differ by that factor (1.6 % for m = 64, 2× for m = 2). To compare with torch,
+multiply σ² by m/(m − 1) before averaging.
 A training batch needs m ≥ 2: with one example z − μ = 0, y = β and every gradient is 0.
 
 The four public functions check their inputs (shapes, finite numbers, ε > 0, m ≥ 2 in training
@@ -68,13 +81,13 @@ def forward(z, gamma, beta, eps=EPS):
 
 
 def inference(z, gamma, beta, running_mean, running_var, eps=EPS):
-    """Inference mode: (4) with the running statistics instead of the batch's.
+    """Inference mode: (3)–(4) with the running statistics z̄_run, σ²_run instead of the batch's.
 
     z: (n, m); gamma, beta, running_mean, running_var: (n, 1). Returns y: (n, m).
     Each column is transformed on its own, so the answer for one example does not depend on
     which other examples share its batch.
     """
-    scale = gamma / np.sqrt(running_var + eps)      # γ (z − μ_run)/√(σ²_run + ε) + β, as one
+    scale = gamma / np.sqrt(running_var + eps)      # γ (z − z̄_run)/√(σ²_run + ε) + β, as one
     return scale * z + (beta - scale * running_mean)   # scale and one shift per unit
 
 
@@ -97,9 +110,12 @@ def backward(grad_y, cache):
 def update_running(running_mean, running_var, cache, momentum=MOMENTUM):
     """Move the running statistics towards this batch's, in place:
 
-        μ_run ← (1 − momentum) μ_run + momentum μ,    σ²_run ← (1 − momentum) σ²_run + momentum σ²
+        z̄_run ← (1 − momentum) z̄_run + momentum z̄,    σ²_run ← (1 − momentum) σ²_run + momentum σ²
 
-    (torch's convention; the source article writes the same with its momentum = 1 − ours, 0.99.)
+    with the batch's z̄ and its biased σ² (divided by m, equation (2)). `momentum` is torch's name
+    for the weight of the new batch (the source article writes the same with 0.99 = 1 − ours); it
+    is not the optimizers' momentum β. torch.nn.BatchNorm1d averages the unbiased m/(m − 1) σ²
+    instead: see the module docstring.
     """
     running_mean *= 1.0 - momentum
     running_mean += momentum * cache.mean

@@ -3,7 +3,11 @@
     ∂f/∂xᵢ ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / 2h       (error O(h²), against O(h) one-sided)
 
 and report the relative error ‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, tiny), which means the same thing whether
-the gradient is of size 1e-6 or 1e6. In float64, a correct gradient gives about 1e-8 or less.
+the gradient is of size 1e-6 or 1e6. The course's one threshold is 1e-7 (the default `tol`, and
+ROUNDOFF_FLOOR): in float64 a correct gradient checks to about 1e-10–1e-8, below it with room to
+spare for round-off, while a real mistake shows up at 1e-4 or more. Unrelated gradients give about
+0.71, not 1 (`unrelated_errors`); in float32 central differences reach only a few 1e-6
+(`central_difference_errors`), so a float32 check cannot meet the float64 threshold.
 """
 import math
 import numbers
@@ -76,7 +80,9 @@ def _numerical_gradient(f, x, h, name="f", x_name="x"):
 
 
 def relative_error(analytic, numeric):
-    """‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, 1e-300): 0 when equal, 1 when unrelated or opposite."""
+    """‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, 1e-300): 0 when equal, 1 when opposite (ĝ = −c g) or when one
+    of them is zero, √2/2 ≈ 0.71 for orthogonal vectors of equal norm (which independent random
+    vectors nearly are), and never more than 1 (triangle inequality)."""
     a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
         raise ValueError(f"analytic gradient has shape {a.shape}; expected {n.shape} like x")
@@ -171,3 +177,34 @@ def check_params(loss, params, grads, h=1e-5, tol=1e-7):
     return {name: _gradient_check(lambda _x: loss(), params[name], grads[name], h, tol,
                                   f"params[{name!r}]", f"grads[{name!r}]", "loss")
             for name in params}
+
+
+def unrelated_errors(n, draws=2000, seed=0):
+    """relative_error(g, ĝ) for `draws` pairs of independent standard-normal vectors of length n.
+
+    For independent zero-mean vectors, g·ĝ ≈ 0 and ‖g‖ ≈ ‖ĝ‖ = r when n is large, so
+    ‖g − ĝ‖ = √(‖g‖² + ‖ĝ‖² − 2 g·ĝ) ≈ √2 r and the relative error ≈ √2 r / 2r = √2/2 ≈ 0.707.
+    Returns an array of shape (draws,).
+    """
+    rng = np.random.default_rng(seed)
+    g, g_hat = rng.normal(size=(2, int(draws), int(n)))
+    return np.array([relative_error(a, b) for a, b in zip(g, g_hat)])
+
+
+def central_difference_errors(f, fprime, xs, hs, dtype=np.float32):
+    """Median over the points xs of the relative error |ĝ − f'(x)| / (|ĝ| + |f'(x)|) of the
+    central difference ĝ = (f(x + h) − f(x − h)) / 2h, one median per h in hs.
+
+    x, h, x ± h and f's values are all in `dtype` (float32: what a float32 network computes);
+    the subtraction and the exact f' (evaluated at the same x, in float64) are in float64, so
+    only the float32 rounding of the inputs and of f's values is measured. The median over
+    many x is the typical error at each h, not one lucky point.
+    """
+    xs = np.asarray(xs, dtype=dtype)
+    exact = fprime(xs.astype(np.float64))
+    medians = []
+    for h in np.asarray(hs, dtype=np.float64):
+        h_ = dtype(h)
+        diff = (f(xs + h_).astype(np.float64) - f(xs - h_).astype(np.float64)) / (2 * np.float64(h_))
+        medians.append(np.median(np.abs(diff - exact) / (np.abs(diff) + np.abs(exact))))
+    return np.array(medians)

@@ -260,3 +260,57 @@ class ICAReconstruction:
         W = self._W(W)
         r = W.T @ (W @ self.x) - self.x
         return 2.0 * W @ r @ self.x.T + 2.0 * (W @ self.x) @ r.T
+
+
+# -- the three examples drawn as networks ------------------------------------------------------
+# One entry per example: its title, then one (z⁽ˡ⁾, f⁽ˡ⁾) per layer and the weight leaving it
+# (None for the last layer); "wrt" names the weight or input whose gradient is sought.
+DIAGRAMS = {
+    "sparse coding": {
+        "title": "sparse coding\n‖As − x‖²",
+        "layers": [("s", "f = z", "A"), ("As", "f = z − x", "I"), ("As − x", "f = z²", None)],
+        "wrt": ("A", "s"),
+    },
+    "topographic": {
+        "title": "topographic\nΣ√(V(s⊙s) + ε)",
+        "layers": [("s", "f = z²", "I"), ("s⊙s", "f = z", "V"), ("V(s⊙s)", "f = z + ε", "I"),
+                   ("V(s⊙s) + ε", "f = √z", None)],
+        "wrt": ("s",),
+    },
+    "ICA": {
+        "title": "ICA reconstruction\n‖WᵀWx − x‖²",
+        "layers": [("x", "f = z", "W"), ("Wx", "f = z", "Wᵀ"), ("WᵀWx", "f = z − x", "I"),
+                   ("WᵀWx − x", "f = z²", None)],
+        "wrt": ("W", "Wᵀ"),
+    },
+}
+
+HIGHLIGHT = "#D55E00"   # Okabe–Ito vermillion: what the gradient is taken with respect to
+NODE = "#0072B2"        # Okabe–Ito blue: the layers
+
+
+def draw_network(ax, name):
+    """Draw example `name` of DIAGRAMS on the matplotlib axes `ax`, top to bottom: one box per
+    layer l (its z⁽ˡ⁾ and its element-wise f⁽ˡ⁾), an arrow per weight W⁽ˡ⁾ (the matrix that
+    multiplies a⁽ˡ⁾ to give z⁽ˡ⁺¹⁾), and J = Σ a⁽ᴸ⁾ at the bottom. The weight or input whose
+    gradient is sought is drawn in HIGHLIGHT (both uses of a tied weight)."""
+    spec = DIAGRAMS[name]
+    layers, wrt = spec["layers"], spec["wrt"]
+    n, rows = len(layers), max(len(d["layers"]) for d in DIAGRAMS.values())
+    ax.set(xlim=(0, 1), ylim=(-rows - 0.35, 0.45))    # the same scale in every panel
+    ax.axis("off")
+    ax.set_title(spec["title"])
+    box = {"boxstyle": "round,pad=0.3", "facecolor": "white", "linewidth": 2}
+    for l, (z, f, weight) in enumerate(layers):
+        edge = HIGHLIGHT if z in wrt else NODE
+        ax.text(0.5, -l, f"{z}\n{f}", ha="center", va="center",
+                bbox={**box, "edgecolor": edge})
+        ax.text(0.0, -l, str(l + 1), ha="left", va="center", color="0.35")   # layer l
+        label = weight if weight is not None else "Σ"
+        color = HIGHLIGHT if weight in wrt else "0.25"
+        ax.annotate("", xy=(0.5, -l - 0.72), xytext=(0.5, -l - 0.28),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 2})
+        ax.text(0.58, -l - 0.5, label if weight is None else f"× {label}", ha="left",
+                va="center", color=color)
+    ax.text(0.5, -n, "J", ha="center", va="center",
+            bbox={**box, "edgecolor": "0.25", "boxstyle": "circle,pad=0.25"})

@@ -42,7 +42,7 @@ def test_backward_matches_finite_differences(wrt):
 
 
 def test_backward_C_is_not_the_naive_formula():
-    # The paths through μ and σ² matter: dropping them gives a wrong gradient.
+    # The paths through the batch mean z̄ and variance matter: dropping them gives a wrong gradient.
     z, gamma, beta, G = _bn_inputs(1)
     _, cache = batchnorm.forward(z, gamma, beta)
     grad_z = batchnorm.backward(G, cache)[0]
