@@ -13,9 +13,15 @@ receives the sum of the gradients along both paths.
 >>> _ = backward(z)
 >>> w.grad, x.grad, b.grad
 (3.0, 2.0, 1.0)
+
+For notebook 06 it also holds `backward_in` (the backward pass in any order, with `+=` or `=`:
+what goes wrong without the two rules), and the gradient of an MLP counted and timed by
+backprop and by central differences (`gradient_timings`, `multiply_adds`).
 """
 import math
 import numbers
+
+import numpy as np
 
 
 class Node:
@@ -207,6 +213,127 @@ def shared_hidden(w, x, b, v1, v2, y1, y2):
     return (c1 + c2).named("C")
 
 
-__all__ = ["Node", "backward", "exp", "format_table", "gradients", "log", "neuron_cost",
-           "numeric_gradients", "relative_errors", "shared_hidden", "sigmoid", "table",
-           "topological_order"]
+# -- the two rules of the backward pass, and what breaking them does (notebook 06) -----------
+def backward_in(out, order, add=True):
+    """`backward`, but visiting the nodes in the given `order`, and with add=False storing
+    `parent.grad = upstream · local` (`=`) instead of adding it (`+=`): the two mistakes that
+    notebook 06 shows. Returns the order used.
+
+    order: every node of the graph of `out`, each once. backward(out) is
+    backward_in(out, reversed(topological_order(out))): a node passes its gradient on only
+    after every node that uses it has added its share.
+    """
+    nodes, order = topological_order(out), list(order)
+    if len(order) != len(nodes) or {id(n) for n in order} != {id(n) for n in nodes}:
+        raise ValueError(f"order has {len(order)} nodes; expected each of the {len(nodes)} "
+                         "nodes of the graph of out exactly once (see topological_order)")
+    for node in nodes:
+        node.grad = 0.0
+    out.grad = 1.0
+    for node in order:
+        for parent, local in zip(node.parents, node.local):
+            if add:
+                parent.grad += node.grad * local
+            else:
+                parent.grad = node.grad * local
+    return order
+
+
+# -- why backprop is fast: an MLP's gradient counted and timed both ways (notebook 06) -------
+class _Counted:
+    """A cost object (costs.py) that counts how often its value is computed."""
+
+    def __init__(self, cost):
+        self.cost, self.evaluations = cost, 0
+
+    def value(self, *args):
+        self.evaluations += 1
+        return self.cost.value(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.cost, name)
+
+
+def _plain(net):
+    if net.bn_layers:
+        raise ValueError(f"{net!r} uses BatchNorm; expected a network without it")
+    return net
+
+
+def backprop_evaluations(net, X, Y):
+    """(grads, evaluations): ∂C/∂θ of an MLP without BatchNorm by backprop (backprop.py), and
+    how many times the cost was evaluated to get them (1: one forward pass, one backward).
+    X: (n⁰, m), Y: (nᴸ, m), already checked (MLP.check_X, check_Y)."""
+    from .backprop import backprop
+    cost = _Counted(_plain(net).cost)
+    _, grads = backprop(net.params, X, Y, net.activations, cost)
+    return grads, cost.evaluations
+
+
+def finite_difference_evaluations(net, X, Y, h=1e-5):
+    """(grads, evaluations): ∂C/∂θ of an MLP without BatchNorm by central differences, one
+    parameter entry θᵢ at a time, (C(θᵢ + h) − C(θᵢ − h)) / 2h, and the number of cost
+    evaluations (each a full forward pass): 2n for n parameters. Shapes as backprop_evaluations."""
+    from .backprop import feedforward
+    cost = _Counted(_plain(net).cost)
+
+    def C():
+        zs, acts = feedforward(net.params, X, net.activations)
+        return cost.value(acts[-1], Y, zs[-1])
+
+    grads = {}
+    for name, theta in net.params.items():
+        grads[name] = np.zeros_like(theta)
+        for i in np.ndindex(theta.shape):
+            old = theta[i]
+            theta[i] = old + h
+            plus = C()
+            theta[i] = old - h
+            minus = C()
+            theta[i] = old
+            grads[name][i] = (plus - minus) / (2 * h)
+    return grads, cost.evaluations
+
+
+def multiply_adds(sizes, m):
+    """(forward, backward): multiply-adds of the matrix products of one forward pass and of one
+    backward pass as backprop.py computes them, for layer widths `sizes` = [n⁰, ..., nᴸ] and a
+    batch of m examples. Forward: zˡ = Wˡ aˡ⁻¹, nˡ nˡ⁻¹ m for every layer. Backward: BP4's
+    δˡ (aˡ⁻¹)ᵀ, nˡ nˡ⁻¹ m for every layer, and BP2's (Wˡ)ᵀ δˡ, the same for every layer but the
+    first (δ⁰ = ∂C/∂x is not needed): twice the forward work in every layer but the first."""
+    per_layer = [int(a) * int(b) * int(m) for a, b in zip(sizes[:-1], sizes[1:])]
+    return sum(per_layer), 2 * sum(per_layer) - per_layer[0]
+
+
+def gradient_timings(net, X, Y, repeats=15):
+    """Seconds for one forward pass (the cost), one backprop, and the central-difference gradient
+    of an MLP without BatchNorm on (X, Y), with the exact numbers of cost evaluations:
+    {"n", "forward_s", "backprop_s", "fd_s", "backprop_evaluations", "fd_evaluations"}.
+    forward_s and backprop_s are medians of `repeats` runs (robust to a busy machine); fd_s is
+    one run of all 2n evaluations. Everything runs on one BLAS thread, so that the thread count
+    and other programs' threads change the times less."""
+    import time
+
+    from threadpoolctl import threadpool_limits
+
+    from .backprop import feedforward
+
+    def seconds(f):
+        start = time.perf_counter()
+        result = f()
+        return time.perf_counter() - start, result
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        forward = [seconds(lambda: feedforward(net.params, X, net.activations))[0]
+                   for _ in range(repeats)]
+        bp = [seconds(lambda: backprop_evaluations(net, X, Y)) for _ in range(repeats)]
+        fd_s, (_, fd_evaluations) = seconds(lambda: finite_difference_evaluations(net, X, Y))
+    return {"n": sum(int(v.size) for v in net.params.values()),
+            "forward_s": float(np.median(forward)), "backprop_s": float(np.median([t for t, _ in bp])),
+            "fd_s": fd_s, "backprop_evaluations": bp[0][1][1], "fd_evaluations": fd_evaluations}
+
+
+__all__ = ["Node", "backprop_evaluations", "backward", "backward_in", "exp",
+           "finite_difference_evaluations", "format_table", "gradient_timings", "gradients", "log",
+           "multiply_adds", "neuron_cost", "numeric_gradients", "relative_errors", "shared_hidden",
+           "sigmoid", "table", "topological_order"]
