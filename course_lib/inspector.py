@@ -1,11 +1,14 @@
 """Looking inside backprop: the error δˡ of every layer, each gradient checked against finite
-differences, the "demon" nudge Δz, and the saturation experiment (vanishing gradients).
+differences, the "demon" nudge Δz, BP1 and BP2 index by index (the Jacobian form, plain loops,
+the sum over paths), how variance travels through a deep stack at initialisation, and the
+saturation experiment (vanishing gradients).
 
     δˡ = ∂Cₓ/∂zˡ (one column per example x).  C is the batch mean (1/m) Σₓ Cₓ, so
     ∂C/∂zˡⱼₓ = δˡⱼₓ / m, and a nudge Δz of zˡⱼ for example x changes C by ≈ δˡⱼₓ Δz / m.
 
 All shapes follow the column convention: zˡ, aˡ, δˡ are (nˡ, m).
 """
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,8 +146,84 @@ def demon_nudge(net, X, Y, l, j, x=0, dz=1e-3):
                  cost_from_layer(net, l, z, Y), X.shape[1])
 
 
+# -- the four equations, index by index ---------------------------------------------------------
+def jacobian(activation, z):
+    """J_σ(z) = ∂a/∂z for one example z (n,): diagonal σ'(z) for an element-wise σ, the full
+    matrix for softmax. Shape (n, n)."""
+    if getattr(activation, "elementwise", True):
+        return np.diag(activation.prime(z))
+    return activation.jacobian(z)
+
+
+def output_error_general(activation, zL, grad_a):
+    """BP1 in its general form, δᴸ = J_σ(zᴸ)ᵀ ∇ₐCₓ, one column (example) at a time with the
+    Jacobian built explicitly. zL, grad_a = ∂Cₓ/∂aᴸ and result: (nᴸ, m)."""
+    return np.column_stack([jacobian(activation, zL[:, x]).T @ grad_a[:, x]
+                            for x in range(zL.shape[1])])
+
+
+def hidden_error_by_index(W_next, delta_next, z, activation):
+    """BP2 index by index: zˡⱼ feeds every neuron k of layer l + 1 (through wˡ⁺¹ₖⱼ), so
+    δˡⱼ = Σₖ (∂Cₓ/∂zˡ⁺¹ₖ)(∂zˡ⁺¹ₖ/∂aˡⱼ)(∂aˡⱼ/∂zˡⱼ) = Σₖ δˡ⁺¹ₖ wˡ⁺¹ₖⱼ σ'(zˡⱼ). Plain loops."""
+    sp = activation.prime(z)
+    delta = np.zeros(z.shape)
+    for x in range(z.shape[1]):                       # each example
+        for j in range(z.shape[0]):                   # each neuron of layer l
+            for k in range(W_next.shape[0]):          # each neuron of layer l + 1 it feeds
+                delta[j, x] += delta_next[k, x] * W_next[k, j]
+            delta[j, x] *= sp[j, x]
+    return delta
+
+
+def path_sum(net, x, y, l, j, k):
+    """∂Cₓ/∂wˡⱼₖ for one example (x: (n⁰,), y: (nᴸ,)) as a sum over paths: for every path
+    j = q_l → q_l+1 → … → q_L from neuron j of layer l to an output neuron, the product of the
+    local derivatives on it, aˡ⁻¹ₖ · σ'(zˡ_q_l) wˡ⁺¹_q_l+1,q_l · … · ∂Cₓ/∂zᴸ_q_L.
+    Returns (value, number of paths)."""
+    trace = backprop_trace(net, x.reshape(-1, 1), y.reshape(-1, 1))
+    zs, acts, delta_L = trace.zs, trace.acts, trace.deltas[net.L]     # ∂Cₓ/∂zᴸ: BP1
+    total, count = 0.0, 0
+    for rest in itertools.product(*(range(net.sizes[i]) for i in range(l + 1, net.L + 1))):
+        q = (j, *rest)                                 # q[0] in layer l, q[-1] in layer L
+        product = acts[l - 1][k, 0]                    # ∂zˡⱼ/∂wˡⱼₖ
+        for step in range(len(q) - 1):                 # layer i = l + step to layer i + 1
+            i = l + step
+            product *= net.activations[i].prime(zs[i][q[step], 0])        # ∂aⁱ/∂zⁱ
+            product *= net.params[f"W{i + 1}"][q[step + 1], q[step]]       # ∂zⁱ⁺¹/∂aⁱ
+        total += product * delta_L[q[-1], 0]
+        count += 1
+    return total, count
+
+
+def variance_by_layer(activation, scale=1.0, seed=0, width=256, depth=10, m=1000, input_std=1.0):
+    """How a deep stack of equal layers (width × width, no bias) carries variance at
+    initialisation: Wˡ ~ scale · N(0, gain/n) with gain 2 for ReLU (He), 1 otherwise (LeCun),
+    inputs x ~ N(0, input_std²) of shape (width, m). Forward: Var(zˡ) for l = 1..depth. Backward: an
+    error ∂Cₓ/∂aᴸ ~ N(0, 1) at the top, then BP1 and BP2: the mean of (δˡ)² for l = 1..depth.
+    Returns (var_z, var_delta), arrays of length depth."""
+    f = _get_activation(activation)
+    rng = np.random.default_rng(seed)
+    gain = 2.0 if f.name == "relu" else 1.0
+    Ws = [rng.normal(0.0, positive(scale, "scale") * np.sqrt(gain / width), (width, width))
+          for _ in range(depth)]
+    a, zs = rng.normal(0.0, input_std, size=(width, m)), []
+    for W in Ws:
+        zs.append(W @ a)
+        a = f(zs[-1])
+    deltas = [f.backward(zs[-1], rng.normal(size=(width, m)))]                   # BP1
+    for l in range(depth - 1, 0, -1):
+        deltas.insert(0, hidden_error(Ws[l], deltas[0], zs[l - 1], f))           # BP2
+    return (np.array([z.var() for z in zs]), np.array([np.mean(d * d) for d in deltas]))
+
+
+def _get_activation(name):
+    from . import activations
+    return activations.get(choice(name, ("sigmoid", "tanh", "relu"), "activation"))
+
+
 # -- saturation -------------------------------------------------------------------------------
-SATURATION_SIZES = (64, 32, 32, 32, 32, 10)
+SATURATION_SIZES = (64,) + (32,) * 9 + (10,)
+"""A deep network: 64 inputs, nine hidden layers of 32, 10 outputs (10 layers of weights)."""
 SATURATED = 1e-3   # a unit with σ'(z) below this passes on less than 0.1 % of its error
 
 
@@ -164,7 +243,9 @@ class Saturation:
 
     sigma_prime: [σ'(z¹), ..., σ'(zᴸ⁻¹)] flattened, one array per hidden layer;
     grad_norms: ‖∂C/∂Wˡ‖ for l = 1..L (Frobenius norm); median_delta: median |δˡⱼₓ| per layer;
-    saturated: fraction of hidden values with σ'(z) < SATURATED, per hidden layer."""
+    saturated: fraction of hidden values with σ'(z) < SATURATED, per hidden layer;
+    z_std: the standard deviation of zˡ per layer, l = 1..L; delta_rms: the root mean square
+    of δˡ per layer (the spread of the forward and of the backward signal)."""
 
     scale: float
     activation: str
@@ -172,6 +253,8 @@ class Saturation:
     grad_norms: np.ndarray
     median_delta: np.ndarray
     saturated: np.ndarray
+    z_std: np.ndarray = None
+    delta_rms: np.ndarray = None
 
     def summary(self):
         norms = " ".join(f"{g:.2e}" for g in self.grad_norms)
@@ -204,7 +287,9 @@ def saturation(scale, activation="sigmoid", data=None, sizes=SATURATION_SIZES, s
         scale=float(scale), activation=activation, sigma_prime=sp,
         grad_norms=np.array([np.linalg.norm(trace.grads[f"W{l}"]) for l in range(1, net.L + 1)]),
         median_delta=np.array([np.median(np.abs(trace.deltas[l])) for l in range(1, net.L + 1)]),
-        saturated=np.array([float(np.mean(s < SATURATED)) for s in sp]))
+        saturated=np.array([float(np.mean(s < SATURATED)) for s in sp]),
+        z_std=np.array([np.std(trace.zs[l]) for l in range(1, net.L + 1)]),
+        delta_rms=np.array([np.sqrt(np.mean(trace.deltas[l] ** 2)) for l in range(1, net.L + 1)]))
 
 
 def toy_problem(seed=0, activation="sigmoid", sizes=(4, 5, 4, 3), m=6):

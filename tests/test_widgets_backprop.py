@@ -69,20 +69,48 @@ def test_delta_inspector_shows_the_current_gradients():
     np.testing.assert_allclose(w.marks[1].get_ydata(), r.grad_b_numeric.ravel())
 
 
+def test_delta_inspector_colour_bars_follow_the_data():
+    w = delta_inspector(seed=3, activation="elu")
+    for i, r in enumerate(w.reports):
+        for k, (im, data) in enumerate(((w.delta_im[i], r.delta), (w.W_im[i], r.grad_W))):
+            lo, hi = im.get_clim()
+            top = float(np.abs(data).max())
+            assert lo == -hi and top <= hi <= 2 * top        # symmetric, the data fill it
+            ticks = w.colorbars[2 * i + k].get_ticks()
+            np.testing.assert_allclose(ticks, [-hi, 0.0, hi])
+    assert "<table" in w.status.value and "nan" not in w.status.value
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 def test_saturation_explorer_extremes(activation):
     w = saturation_explorer(activation=activation)
-    lines = (w.norm_line, w.delta_line)
+    lines = (w.z_line, w.delta_line, w.norm_line)
     for v in (w.scale.min, w.scale.max):
         w.scale.value = 2.0 ** v
         text = w.summary()
         assert_clean(text)
         assert_clean(w.status.value)
+        lo, hi = w.ax_g.get_ylim()
         for line in lines:
-            assert np.all(np.isfinite(line.get_ydata())) and np.all(line.get_ydata() > 0)
-        for st in w.stairs:
-            assert st.get_data().values.sum() == pytest.approx(1.0)
-    assert (w.norm_line, w.delta_line) == lines
+            y = line.get_ydata()
+            assert np.all(np.isfinite(y)) and np.all(y > 0)
+            assert lo < y.min() and y.max() < hi           # every point on the axis
+        heat = w.heat.get_array()
+        assert heat.shape == (9, len(w.BINS) - 1)
+        np.testing.assert_allclose(heat.sum(axis=1), 1.0)  # one histogram per hidden layer
+    assert (w.z_line, w.delta_line, w.norm_line) == lines
+
+
+def test_saturation_explorer_axis_spans_few_decades_at_the_right_scale():
+    """At the initialisation made for the activation, the log axis shows a handful of decades,
+    not 24; the histogram of sigmoid units at scale 1 spreads over several bins."""
+    w = saturation_explorer()
+    lo, hi = w.ax_g.get_ylim()
+    assert np.log10(hi / lo) <= 8
+    assert np.count_nonzero(w.heat.get_array()[0] > 0.02) >= 3
+    w.activation.value = "relu"
+    lo, hi = w.ax_g.get_ylim()
+    assert np.log10(hi / lo) <= 4
 
 
 def test_saturation_status_matches_the_library():
@@ -91,8 +119,11 @@ def test_saturation_status_matches_the_library():
     expected = saturation(16.0, "sigmoid")
     assert w.summary() == status_text(expected)
     np.testing.assert_allclose(w.norm_line.get_ydata(), expected.grad_norms)
+    np.testing.assert_allclose(w.delta_line.get_ydata(), expected.delta_rms)
+    np.testing.assert_allclose(w.z_line.get_ydata(), expected.z_std)
     m = re.search(r"‖∂C/∂W¹‖ = (\S+),", w.status.value)
-    assert float(m.group(1)) == pytest.approx(expected.grad_norms[0], rel=1e-2)
+    assert float(m.group(1)) == pytest.approx(expected.grad_norms[0], rel=1e-1)
+    assert "weight scale 16:" in w.status.value
 
 
 @pytest.mark.parametrize("example", ["neuron", "shared"])

@@ -5,6 +5,7 @@ Each builds its artists once; moving a control recomputes with course_lib and up
 artists in place (set_data, set_height, set_text), then redraws.
 """
 import html
+import math
 
 import ipywidgets as W
 import numpy as np
@@ -13,6 +14,7 @@ from matplotlib import patheffects
 from .. import activations
 from .. import graph as _graph
 from .._checks import choice
+from ..gradcheck import format_error
 from ..inspector import SATURATED, inspect_layers, saturation, saturation_data, toy_problem
 from ._base import (FigureWidget, control_row, course_style, new_figure, quiet_numpy,
                     slider_layout)
@@ -231,9 +233,21 @@ def graph_explorer(example="neuron"):
 
 
 # -- notebook 07: the δ inspector -----------------------------------------------------------------
+def _nice_limit(values):
+    """A symmetric colour limit: max |value| rounded up to one significant digit (> 0)."""
+    top = max(float(np.abs(values).max()), 1e-12)
+    e = math.floor(math.log10(top))
+    return math.ceil(top / 10.0 ** e * (1 - 1e-12)) * 10.0 ** e
+
+
+def _short(v):
+    return "0" if v == 0 else f"{v:.1g}".replace("-", "−")
+
+
 class DeltaInspector(FigureWidget):
     """Per layer l: δˡ (neurons × examples), ∂C/∂bˡ (bars: BP3; crosses: finite differences) and
-    ∂C/∂Wˡ, each titled with its relative error against central differences."""
+    ∂C/∂Wˡ (each image with its colour bar); the status line gives each relative error against
+    central differences."""
 
     def __init__(self, seed=0, activation="sigmoid"):
         self.seed = W.IntSlider(value=seed, min=0, max=20, description="seed",
@@ -244,17 +258,17 @@ class DeltaInspector(FigureWidget):
         net, X, y = toy_problem(seed, activation)
         self.L = net.L
         with course_style():
-            fig = new_figure((6.2, 4.4))
+            fig = new_figure((6.2, 4.1))
             axes = fig.subplots(3, self.L, squeeze=False)
-            self.delta_im, self.W_im, self.bars, self.marks = [], [], [], []
-            middle = self.L // 2
+            self.delta_im, self.W_im, self.bars, self.marks, self.colorbars = [], [], [], [], []
             for i in range(self.L):
                 l, n_out, n_in = i + 1, net.sizes[i + 1], net.sizes[i]
                 ends = [0, n_out - 1]          # (a tick per neuron would not fit: the ends)
                 ax = axes[0, i]
-                self.delta_im.append(ax.imshow(np.zeros((n_out, X.shape[1])), cmap="RdBu_r",
-                                               aspect="auto"))
-                ax.set(xticks=np.arange(X.shape[1]), yticks=ends)
+                im = ax.imshow(np.zeros((n_out, X.shape[1])), cmap="RdBu_r", aspect="auto",
+                               vmin=-1, vmax=1)
+                self.delta_im.append(im)
+                ax.set(xticks=[0, X.shape[1] - 1], yticks=ends, title=f"δ{_sup(l)}")
                 ax = axes[1, i]
                 self.bars.append(ax.bar(np.arange(n_out), np.zeros(n_out), color="tab:blue",
                                         label="BP3"))
@@ -262,19 +276,22 @@ class DeltaInspector(FigureWidget):
                                   label="finite differences")
                 self.marks.append(mark)
                 ax.axhline(0, color="grey", lw=1.5)
-                ax.set(xticks=np.arange(n_out), yticks=[])
+                ax.set(xticks=[0, n_out - 1], yticks=[], title=f"∂C/∂b{_sup(l)}")
                 ax = axes[2, i]
-                self.W_im.append(ax.imshow(np.zeros((n_out, n_in)), cmap="RdBu_r", aspect="auto"))
-                ax.set(xticks=np.arange(n_in), yticks=ends)
+                im = ax.imshow(np.zeros((n_out, n_in)), cmap="RdBu_r", aspect="auto", vmin=-1,
+                               vmax=1)
+                self.W_im.append(im)
+                ax.set(xticks=[0, n_in - 1], yticks=ends, title=f"∂C/∂W{_sup(l)}")
                 for row in range(3):
                     axes[row, i].tick_params(length=2, pad=1)
-                    axes[row, i].set_title(f"∂C/∂W{_sup(l)}: 0e-00")
-            axes[0, middle].set_xlabel("example x")
-            axes[1, middle].set_xlabel("neuron j")
-            axes[2, middle].set_xlabel("input k (a neuron of layer l − 1)")
-            axes[0, 0].set_ylabel("neuron j")
-            axes[1, 0].set_ylabel("∂C/∂bⱼ")
-            axes[2, 0].set_ylabel("neuron j")
+                for ax, im in ((axes[0, i], self.delta_im[i]), (axes[2, i], self.W_im[i])):
+                    cb = fig.colorbar(im, ax=ax, fraction=0.12, pad=0.03, aspect=12)
+                    cb.ax.tick_params(length=2, pad=1)
+                    cb.set_ticks([-0.09, 0, 0.09], labels=["−0.09", "0", "0.09"])
+                    self.colorbars.append(cb)
+            axes[0, 0].set(xlabel="example x", ylabel="neuron j")
+            axes[1, 0].set(xlabel="neuron j", ylabel="∂C/∂bⱼ")
+            axes[2, 0].set(xlabel="input k", ylabel="neuron j")
             fig.legend(handles=[self.bars[0], self.marks[0]], loc="outside lower center",
                        ncols=2)
         self.axes = axes
@@ -292,24 +309,26 @@ class DeltaInspector(FigureWidget):
     def _update(self):
         self.reports = reports = self.compute()
         for i, r in enumerate(reports):
-            l, err = r.layer, r.errors
-            for im, data in ((self.delta_im[i], r.delta), (self.W_im[i], r.grad_W)):
-                lim = max(float(np.abs(data).max()), 1e-12)
+            for k, (im, data) in enumerate(((self.delta_im[i], r.delta),
+                                            (self.W_im[i], r.grad_W))):
+                lim = _nice_limit(data)
                 im.set_data(data)
                 im.set_clim(-lim, lim)
-            self.axes[0, i].title.set_text(f"δ{_sup(l)}: {err['delta']:.0e}")
-            self.axes[2, i].title.set_text(f"∂C/∂W{_sup(l)}: {err['W']:.0e}")
+                self.colorbars[2 * i + k].set_ticks([-lim, 0, lim],
+                                                    labels=[_short(-lim), "0", _short(lim)])
             for bar, h in zip(self.bars[i], r.grad_b.ravel()):
                 bar.set_height(h)
             self.marks[i].set_ydata(r.grad_b_numeric.ravel())
             lim = 1.15 * max(float(np.abs(r.grad_b).max()), 1e-12)
             self.axes[1, i].set_ylim(-lim, lim)
-            self.axes[1, i].title.set_text(f"∂C/∂b{_sup(l)}: {err['b']:.0e}")
-        norms = ", ".join(f"‖δ{_sup(r.layer)}‖ = {np.linalg.norm(r.delta):.3g}" for r in reports)
+        rows = "".join(
+            f"<tr><td>layer {r.layer}</td>"
+            + "".join(f"<td>{format_error(r.errors[q])}</td>" for q in ("delta", "b", "W"))
+            + "</tr>" for r in reports)
         self.status.value = (
-            f"<div class='delta-inspector-table'>{norms}; the titles give each relative "
-            "error against finite differences</div><span class='delta-inspector-verdict'>"
-            f"{html.escape(self.verdict())}</span>")
+            "<table class='delta-inspector-table'><tr><th>relative error</th><th>δˡ</th>"
+            f"<th>∂C/∂bˡ</th><th>∂C/∂Wˡ</th></tr>{rows}</table>"
+            f"<span class='delta-inspector-verdict'>{html.escape(self.verdict())}</span>")
         self.redraw()
 
     def worst(self):
@@ -335,11 +354,15 @@ def delta_inspector(seed=0, activation="sigmoid"):
 
 # -- notebook 07: saturation ----------------------------------------------------------------------
 class SaturationExplorer(FigureWidget):
-    """A weight-scale slider for a 64-32-32-32-32-10 network on 200 digits: the distribution of
-    σ'(z) in each hidden layer (log scale) and, per layer, ‖∂C/∂Wˡ‖ and the median |δˡ|."""
+    """A weight-scale slider for a deep network (64 inputs, nine hidden layers of 32, 10 outputs:
+    10 layers) on 200 digits. Top: per hidden layer, the distribution of σ'(z) ÷ max σ' (how much
+    of its error each unit passes back), as a heat map. Bottom: per layer, the spread of the
+    forward signal (std of zˡ), of the backward one (rms of δˡ) and ‖∂C/∂Wˡ‖, on a log axis
+    that follows the numbers."""
 
-    BINS = np.linspace(-12, 0.5, 26)    # log10 σ'(z); values below 1e-12 (and 0) land in bin 0
-    FLOOR = 1e-18
+    BINS = np.linspace(0.0, 1.0, 21)    # σ'(z) / max σ'
+    FLOOR = 1e-30
+    PRIME_MAX = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
 
     def __init__(self, scale=1.0, activation="sigmoid"):
         self.scale = W.FloatLogSlider(value=scale, base=2, min=-3, max=5, step=0.5,
@@ -353,31 +376,26 @@ class SaturationExplorer(FigureWidget):
         first = saturation(scale, activation, self.data)
         n_hidden, L = len(first.sigma_prime), len(first.grad_norms)
         with course_style():
-            fig = new_figure((6.2, 4.3))
-            ax_h, ax_g = fig.subplots(1, 2)
-            colors = [f"C{i}" for i in range(n_hidden)]
-            self.stairs = [ax_h.stairs(np.zeros(len(self.BINS) - 1), self.BINS, color=c, lw=2,
-                                       label=f"layer {i + 1}") for i, c in enumerate(colors)]
-            ax_h.axvline(np.log10(SATURATED), color="grey", ls=":", lw=2)
-            ax_h.text(np.log10(SATURATED) - 0.2, 0.97, "saturated", ha="right", va="top",
-                      color="grey", transform=ax_h.get_xaxis_transform())
-            ax_h.set(xlim=(self.BINS[0], self.BINS[-1]), ylim=(0, 1.02), xticks=[-12, -8, -4, 0],
-                     xlabel="log₁₀ σ'(z) (0 at −12)", ylabel="fraction of values",
-                     title="σ'(z) per layer")
-            ax_h.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
-                        handlelength=1.0, columnspacing=0.8)
+            fig = new_figure((6.2, 4.5))
+            ax_h, ax_g = fig.subplots(2, 1, height_ratios=[1.0, 1.15])
+            self.heat = ax_h.imshow(np.zeros((n_hidden, len(self.BINS) - 1)), cmap="viridis",
+                                    vmin=0, vmax=1, aspect="auto", origin="lower",
+                                    extent=(0, 1, 0.5, n_hidden + 0.5))
+            self.colorbar = fig.colorbar(self.heat, ax=ax_h, pad=0.02, aspect=10,
+                                         label="fraction")
+            ax_h.set(yticks=[1, n_hidden // 2 + 1, n_hidden], ylabel="hidden layer",
+                     xlabel="σ'(z) ÷ max σ'   (0: saturated or off)")
             layers = np.arange(1, L + 1)
-            (self.ref_norm,) = ax_g.semilogy(layers, np.ones(L), color="0.6", lw=2, marker="o",
-                                             label="‖∂C/∂Wˡ‖, scale 1")
-            (self.norm_line,) = ax_g.semilogy(layers, np.ones(L), color="C3", lw=2.5, marker="o",
-                                              ms=8, label="‖∂C/∂Wˡ‖")
-            (self.delta_line,) = ax_g.semilogy(layers, np.ones(L), color="C0", lw=2, ls="--",
-                                               marker="s", ms=7, label="median |δˡⱼₓ|")
-            ax_g.set(xlim=(0.7, L + 0.3), ylim=(self.FLOOR, 1e7), xticks=layers,
-                     yticks=[1e-18, 1e-12, 1e-6, 1], xlabel="layer l", ylabel="size")
+            (self.z_line,) = ax_g.semilogy(layers, np.ones(L), color="C1", lw=2.5, marker="^",
+                                           ms=8, label="std of zˡ")
+            (self.delta_line,) = ax_g.semilogy(layers, np.ones(L), color="C0", lw=2.5,
+                                               marker="s", ms=7, label="rms of δˡ")
+            (self.norm_line,) = ax_g.semilogy(layers, np.ones(L), color="C3", lw=2, ls="--",
+                                              marker="o", ms=7, label="‖∂C/∂Wˡ‖")
+            ax_g.set(xlim=(0.6, L + 0.4), ylim=(1e-20, 1e20), xticks=layers, xlabel="layer l")
             ax_g.grid(True, which="major", alpha=0.3)
-            ax_g.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1)
-            self.title = ax_g.set_title("gradient, scale 0.125")
+            ax_g.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, handlelength=1.2,
+                        frameon=False)
         self.ax_h, self.ax_g = ax_h, ax_g
         super().__init__(fig, [control_row(self.scale, self.activation)])
         self.box.add_class("saturation-widget")
@@ -386,19 +404,32 @@ class SaturationExplorer(FigureWidget):
         self.watch(self.activation)
         self.update()
 
+    def histograms(self, result):
+        """(hidden layers, bins): the fraction of each layer's σ'(z) ÷ max σ' in each bin."""
+        top = self.PRIME_MAX[result.activation]
+        rows = []
+        for sp in result.sigma_prime:
+            counts, _ = np.histogram(np.clip(sp / top, 0.0, 1.0), self.BINS)
+            rows.append(counts / sp.size)
+        return np.array(rows)
+
     def _update(self):
         act = self.activation.value
         with quiet_numpy():
             self.result = r = saturation(self.scale.value, act, self.data)
-            ref = saturation(1.0, act, self.data)
-            for st, sp in zip(self.stairs, r.sigma_prime):
-                logs = np.log10(np.maximum(sp, 10.0 ** self.BINS[0]))
-                counts, _ = np.histogram(logs, self.BINS)
-                st.set_data(counts / sp.size)
-        self.ref_norm.set_ydata(np.maximum(ref.grad_norms, self.FLOOR))
-        self.norm_line.set_ydata(np.maximum(r.grad_norms, self.FLOOR))
-        self.delta_line.set_ydata(np.maximum(r.median_delta, self.FLOOR))
-        self.title.set_text(f"gradient, scale {r.scale:.3g}")
+        self.heat.set_data(self.histograms(r))
+        lines = ((self.z_line, r.z_std), (self.delta_line, r.delta_rms),
+                 (self.norm_line, r.grad_norms))
+        shown = []
+        for line, values in lines:
+            y = np.clip(values, self.FLOOR, 1 / self.FLOOR)
+            line.set_ydata(y)
+            shown.append(y)
+        lo, hi = np.log10(np.min(shown)), np.log10(np.max(shown))
+        lo, hi = math.floor(lo - 0.3), math.ceil(hi + 0.3)
+        if hi - lo < 3:                      # at least three decades
+            lo, hi = lo - (3 - (hi - lo)) // 2 - 1, hi + 1
+        self.ax_g.set_ylim(10.0 ** lo, 10.0 ** hi)
         self.status.value = f"<span class='saturation-text'>{html.escape(self.summary())}</span>"
         self.redraw()
 
@@ -410,11 +441,10 @@ def status_text(result):
     """The status line of the saturation widget for a `Saturation` result (also used by tests)."""
     L = len(result.grad_norms)
     return (f"{result.activation}, weight scale {result.scale:.3g}: "
-            f"‖∂C/∂W¹‖ = {result.grad_norms[0]:.2e}, "
-            f"‖∂C/∂W{_sup(L)}‖ = {result.grad_norms[-1]:.2e}; "
-            "median σ'(z) in hidden layers: "
-            + " ".join(f"{np.median(s):.1e}" for s in result.sigma_prime)
-            + f"; saturated (σ' < {SATURATED:g}): "
+            f"std of z¹ = {result.z_std[0]:.1e}, of z{_sup(L - 1)} = {result.z_std[-2]:.1e}; "
+            f"rms of δ¹ = {result.delta_rms[0]:.1e}, of δ{_sup(L)} = {result.delta_rms[-1]:.1e}; "
+            f"‖∂C/∂W¹‖ = {result.grad_norms[0]:.1e}, ‖∂C/∂W{_sup(L)}‖ = "
+            f"{result.grad_norms[-1]:.1e}; saturated (σ' < {SATURATED:g}) per hidden layer: "
             + " ".join(f"{f:.0%}" for f in result.saturated))
 
 
