@@ -400,13 +400,21 @@ def test_a_burst_of_changes_runs_one_update_at_a_time_and_ends_on_the_latest():
 def test_a_preset_click_and_the_browsers_echo_of_it_at_once(kind):
     # the reported case: a click runs the preset on one thread while the browser's echo of
     # the slider's snapped value arrives on the other; the first click on a fresh widget too
+    # (the echo is of the value the click sets, so it is sent once the kernel has that value —
+    # a browser cannot echo it sooner — while the preset's update is still under way)
     spec = SPECS[kind]
     w = connect(spec.factory(**spec.kwargs))
+
+    def echo(lr):
+        deadline = time.monotonic() + 30
+        while w.lr.value != lr and time.monotonic() < deadline:
+            time.sleep(0)
+        from_browser(w.lr, value=browser_echo(w.lr, lr))
+
     for i, name in enumerate([*w.presets, *w.presets]):
         w.blitter.invalidate()
         lr = w.presets[name]["lr"]
-        at_once(lambda: buttons(w)[name].click(),
-                lambda: from_browser(w.lr, value=browser_echo(w.lr, lr)))
+        at_once(lambda: buttons(w)[name].click(), lambda: echo(lr))
         assert w.lr.value == pytest.approx(lr)
         assert_agrees(spec, w)
 

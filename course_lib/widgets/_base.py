@@ -372,9 +372,12 @@ class _Position:
         if new is _UNKNOWN:
             return sync, None
         rest = {k: v for k, v in sync.items() if k != key}
-        if new == self.current or self.same(new, self.current):
-            self.replaced = []            # the browser shows the latest value: no old echo due
-            return (sync, None) if new == self.current else (rest, None)
+        # the latest value: as noted, or as code has just set it on another thread (its change
+        # is noted a moment after the assignment: an echo may come in between)
+        for latest in (self.current, self.control.value):
+            if new == latest or self.same(new, latest):
+                self.replaced = []        # the browser shows the latest value: no old echo due
+                return (sync, None) if new == latest else (rest, None)
         if self.echoes:
             for i, old in enumerate(self.replaced):
                 if self.same(new, old):    # drawn before code's newer value came: drop it

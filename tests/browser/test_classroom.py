@@ -87,8 +87,8 @@ class Widget:
 
     def shown(self):
         """[{classes, label, shown, position}] for the widget's sliders (readout text; the
-        handle's position, for a log slider its exponent), menus (the option chosen) and
-        checkboxes (ticked or not), as the page shows them."""
+        handle's position, for a log slider its exponent), menus (the option chosen), number
+        boxes (their text) and checkboxes (ticked or not), as the page shows them."""
         return self.page.evaluate(
             """sel => {
                 const area = document.querySelector(sel);
@@ -99,6 +99,7 @@ class Widget:
                         const r = e.querySelector('.widget-readout');   // none: readout=False
                         return r && getComputedStyle(r).display !== 'none' ? r.textContent : null;
                     }
+                    if (e.classList.contains('widget-text')) return e.querySelector('input').value;
                     if (e.classList.contains('widget-dropdown')) {
                         const s = e.querySelector('select');
                         return s.selectedIndex < 0 ? null
@@ -107,7 +108,8 @@ class Widget:
                     return e.querySelector('input').checked;
                 };
                 const slider = e => (e.querySelector('.noUi-target') || {}).noUiSlider;
-                return [...area.querySelectorAll('.widget-slider, .widget-dropdown, .widget-checkbox')]
+                return [...area.querySelectorAll(
+                        '.widget-slider, .widget-dropdown, .widget-checkbox, .widget-text')]
                     .map(e => ({classes: [...e.classList], shown: read(e),
                                 position: slider(e) ? Number(slider(e).get(true)) : null,
                                 label: e.classList.contains('widget-checkbox')
