@@ -192,7 +192,7 @@ def diagonal_softmax_errors(n=10, draws=1000, scale=1.0, seed=0):
 
 class ClippedNesterov(SGD):
     """BUGGY Nesterov momentum: the gradient is clipped to [−clip, clip] before the (otherwise
-    correct) update b ← μ b + ĝ, θ ← θ − η (ĝ + μ b), with ĝ = clip(g). Silent whenever |g| ≤ clip,
+    correct) update b ← β b + ĝ, θ ← θ − η (ĝ + β b), with ĝ = clip(g). Silent whenever |g| ≤ clip,
     wrong (a different direction, not just a shorter step) as soon as some |gᵢ| > clip.
     """
 

@@ -158,13 +158,14 @@ def _gradient_array(g, name):
 
 
 class SGD(Optimizer):
-    """Gradient descent, with optional (Nesterov) momentum μ:
+    """Gradient descent, with optional (Nesterov) momentum β (the course's notation: μ is the
+    smallest curvature, never momentum):
 
         plain:     θ ← θ − η g
-        momentum:  b ← μ b + g   (b starts at the first g),   θ ← θ − η b
-        nesterov:  b as above,   θ ← θ − η (g + μ b)
+        momentum:  b ← β b + g   (b starts at the first g),   θ ← θ − η b
+        nesterov:  b as above,   θ ← θ − η (g + β b)
 
-    The source article's form v ← μ v + η g, θ ← θ − v is the same method with v = η b.
+    The source article's form v ← β v + η g, θ ← θ − v is the same method with v = η b.
     State: state[name]["momentum_buffer"] = b.
     """
 

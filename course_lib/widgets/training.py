@@ -37,7 +37,7 @@ PRESETS = {
 
 
 def make_optimizer(name, lr, momentum):
-    """An optimizer from the widget's controls. `momentum` is SGD's momentum μ and Adam's β₁;
+    """An optimizer from the widget's controls. `momentum` is SGD's momentum β and Adam's β₁;
     RMSprop and AdaGrad do not use it."""
     if name == "SGD":
         return SGD(lr, momentum=momentum)
@@ -85,7 +85,7 @@ class TrainingWidget(FigureWidget):
                                    description="learning rate η", readout_format=".3g",
                                    continuous_update=False, **slider_layout(105))
         self.momentum = W.FloatSlider(value=s["momentum"], min=0.0, max=0.99, step=0.01,
-                                      description="momentum μ (Adam: β₁)",
+                                      description="momentum β (Adam: β₁)",
                                       continuous_update=False, **slider_layout(170))
         self.batch_size = W.Dropdown(options=BATCH_SIZES, value=s["batch_size"],
                                      description="batch size", **menu(190, 75))
