@@ -61,10 +61,11 @@ NOTEBOOKS = {
     "03_adaptive_optimizers.ipynb": 5,
     "04_stochastic_gradient_descent.ipynb": 6,
     "05_neurons_and_forward_pass.ipynb": 1,
-    "06_chain_rule_and_blame.ipynb": 2,
+    "06_chain_rule_and_blame.ipynb": 3,
     "07_four_equations.ipynb": 2,
     "08_activations_and_losses.ipynb": 2,
     "09_gradient_checking.ipynb": 1,
+    "10_backprop_for_matrix_functions.ipynb": 1,
     "11_batch_normalization.ipynb": 2,
     "12_training_on_digits.ipynb": 7,
 }
