@@ -16,6 +16,14 @@ STAMP_MIN  := $(VENV_MIN)/.installed
 
 .PHONY: lab test test-cpu test-min venv notebooks clean
 
+# The tests keep matplotlib's configuration and font cache inside their venv. The cache in
+# ~/.cache/matplotlib is shared by every install of one matplotlib version and names the font
+# files of the install that wrote it: once that venv is deleted, figures fall back to other
+# fonts and every cell that draws warns "findfont: ... not found". A user's matplotlibrc
+# cannot change what the tests see either.
+test test-cpu: export MPLCONFIGDIR = $(abspath $(VENV))/mplconfig
+test-min: export MPLCONFIGDIR = $(abspath $(VENV_MIN))/mplconfig
+
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml

@@ -72,6 +72,9 @@ STYLE = {
     "xtick.labelsize": MIN_FONT, "ytick.labelsize": MIN_FONT, "legend.fontsize": MIN_FONT,
     "legend.title_fontsize": MIN_FONT, "figure.titlesize": MIN_FONT + 1,
     "axes.titlepad": 5.0, "axes.labelpad": 3.0,
+    # x tick labels sit a little lower than matplotlib's 3.5 pt: where both axes label the
+    # lower-left corner (−3 and −3), the two labels would touch at some versions' font metrics
+    "xtick.major.pad": 5.0,
     "legend.framealpha": 0.9, "legend.handlelength": 1.6, "legend.handletextpad": 0.5,
     "legend.columnspacing": 1.0, "legend.borderaxespad": 0.3, "legend.labelspacing": 0.3,
     "lines.linewidth": 2.0, "lines.markersize": 6.0, "grid.linewidth": 0.8,
