@@ -179,6 +179,15 @@ def positive(value, name):
     return float(value)
 
 
+def nonnegative(value, name):
+    """A finite number ≥ 0."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(f"Invalid {name}: {value!r}; expected a finite number ≥ 0")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"Invalid {name}: {value!r}; expected a finite number ≥ 0")
+    return float(value)
+
+
 def unit_interval(value, name):
     """A number in [0, 1)."""
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):

@@ -19,7 +19,8 @@ SEED_SPLIT = (1500, 297)   # the source article's split: the first 1500 images, 
 
 @dataclass
 class Split:
-    """A train/validation split. X_*: (64, m); Y_*: one-hot (10, m); y_*: labels (m,)."""
+    """A train/validation split, with a test set when asked for. X_*: (64, m); Y_*: one-hot
+    (10, m); y_*: labels (m,). Without a test set, X_test, Y_test and y_test are None."""
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -28,10 +29,14 @@ class Split:
     Y_val: np.ndarray
     y_val: np.ndarray
     kind: str
+    X_test: np.ndarray | None = None
+    Y_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
 
     def __repr__(self):
+        test = "" if self.X_test is None else f", test X {self.X_test.shape}"
         return (f"Split({self.kind}: train X {self.X_train.shape}, "
-                f"validation X {self.X_val.shape})")
+                f"validation X {self.X_val.shape}{test})")
 
 
 def load_digits():
@@ -40,19 +45,32 @@ def load_digits():
     return digits.data.T / 16.0, digits.target.astype(np.int64)
 
 
-def digits_split(kind="stratified", n_val=297, seed=0):
-    """Split the digits into train and validation sets.
+def digits_split(kind="stratified", n_val=297, seed=0, n_test=0):
+    """Split the digits into train and validation sets (and a test set if n_test > 0).
 
     kind="stratified": scikit-learn's train_test_split with stratify=y and random_state=seed,
-        n_val validation images, every class in the same proportion in both parts.
+        n_val validation images, every class in the same proportion in both parts. With
+        n_test > 0, n_test test images are drawn first the same way, then the validation
+        images from the rest: three disjoint, stratified parts.
     kind="seed": the source article's split, the first 1500 images for training and the last
         297 for validation (`n_val` and `seed` are not used: other values than the defaults are
         refused rather than ignored).
     n_val: a whole number of images in 10..1787 (each side needs every class at least once);
+    n_test: 0 or a whole number ≥ 10, with n_val + n_test ≤ 1787;
     seed: an integer in 0..2³²−1.
     """
     choice(kind, ("stratified", "seed"), "split kind")
     integral = isinstance(n_val, numbers.Integral) and not isinstance(n_val, bool)
+    if not (isinstance(n_test, numbers.Integral) and not isinstance(n_test, bool)):
+        raise InputTypeError(f"Invalid n_test: {n_test!r}; expected 0 (no test set) or a whole "
+                             "number of test images")
+    if kind == "seed" and n_test != 0:
+        raise ValueError(f"n_test={n_test!r} with kind='seed': the source article's split has no "
+                         "test set; expected n_test=0, or kind='stratified'")
+    if n_test != 0 and not (N_CLASSES <= n_test and integral and n_val + n_test <= N_IMAGES - N_CLASSES):
+        raise ValueError(f"Invalid n_test: {n_test!r} (with n_val={n_val!r}); expected 0 or a whole "
+                         f"number ≥ {N_CLASSES} with n_val + n_test ≤ {N_IMAGES - N_CLASSES} (every "
+                         "part needs every class)")
     if kind == "seed":
         if not (integral and n_val == SEED_SPLIT[1]):
             raise ValueError(f"n_val={n_val!r} is not used by kind='seed' (the source article's "
@@ -77,10 +95,15 @@ def digits_split(kind="stratified", n_val=297, seed=0):
             raise InputTypeError("Invalid seed: None; expected an integer ≥ 0 (the split is "
                                  "seeded so that it can be repeated)")
     X, y = load_digits()
+    rest, test = np.arange(X.shape[1]), None
     if kind == "seed":
         train, val = np.arange(SEED_SPLIT[0]), np.arange(SEED_SPLIT[0], X.shape[1])
     else:
-        train, val = train_test_split(np.arange(X.shape[1]), test_size=int(n_val), stratify=y,
+        if n_test:
+            rest, test = train_test_split(rest, test_size=int(n_test), stratify=y,
+                                          random_state=seed)
+        train, val = train_test_split(rest, test_size=int(n_val), stratify=y[rest],
                                       random_state=seed)
-    return Split(X[:, train], one_hot(y[train], N_CLASSES), y[train],
-                 X[:, val], one_hot(y[val], N_CLASSES), y[val], kind)
+    parts = [(X[:, idx], one_hot(y[idx], N_CLASSES), y[idx]) for idx in (train, val)]
+    tested = (X[:, test], one_hot(y[test], N_CLASSES), y[test]) if test is not None else ()
+    return Split(*parts[0], *parts[1], kind, *tested)

@@ -15,16 +15,22 @@ network, whose "W1" would share the first one's momentum) raises ValueError unti
 The same set is the same dict, or a new dict holding the very same arrays under the same names
 (as in a loop writing opt.step({"p": p}, {"p": g})).
 
-The update rules are those documented for torch.optim (no weight decay, no dampening), written
-here in the course's symbols: θ parameters, g = ∂C/∂θ, η = lr, t = step number starting at 1.
+The update rules are those documented for torch.optim (no dampening), written here in the
+course's symbols: θ parameters, g = ∂C/∂θ, η = lr, t = step number starting at 1.
+
+Weight decay λ (`weight_decay`, every optimizer, default 0) has torch.optim's meaning: before
+the update, the gradient becomes g + λθ, the gradient of C + (λ/2)‖θ‖². It is L2
+regularisation added to the cost, applied to every parameter the optimizer steps (biases and
+BatchNorm's γ, β too, as torch does when all parameters are in one group). For Adam this is
+torch's `Adam(weight_decay=λ)`, not AdamW (whose decay bypasses m and v).
 """
 import math
 from operator import is_
 
 import numpy as np
 
-from ._checks import (InputTypeError, NonFiniteError, describe, flag, inplace_float_array, positive,
-                      type_of, unit_interval)
+from ._checks import (InputTypeError, NonFiniteError, describe, flag, inplace_float_array,
+                      nonnegative, positive, type_of, unit_interval)
 
 _PARAM_WHY = ("optimizers update parameters in place, so params holds numpy float arrays "
               "(a point of the plane: np.array([x, y]))")
@@ -34,8 +40,9 @@ class Optimizer:
     """Shared bookkeeping: validation of lr, per-parameter state, step count, and the one set of
     parameters the state belongs to."""
 
-    def __init__(self, lr):
+    def __init__(self, lr, weight_decay=0.0):
         self.lr = lr
+        self.weight_decay = nonnegative(weight_decay, "weight_decay")
         self.state = {}
         self.t = 0
         self._params = None   # the parameter set this optimizer steps (set by the first step)
@@ -128,13 +135,19 @@ class Optimizer:
             self._params, self._arrays = params, tuple(params.values())
         self.t += 1
         for name, theta in params.items():
-            self._update(name, theta, grads_checked[name], self.state.setdefault(name, {}))
+            g = grads_checked[name]
+            if self.weight_decay:
+                g = g + self.weight_decay * theta      # ∂/∂θ of C + (λ/2)‖θ‖²
+            self._update(name, theta, g, self.state.setdefault(name, {}))
 
     def _update(self, name, theta, g, state):
         raise NotImplementedError
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        settings = self.hyperparameters()
+        if self.weight_decay:
+            settings["weight_decay"] = self.weight_decay
+        args = ", ".join(f"{k}={v!r}" for k, v in settings.items())
         return f"{type(self).__name__}({args})"
 
     def hyperparameters(self):
@@ -169,8 +182,8 @@ class SGD(Optimizer):
     State: state[name]["momentum_buffer"] = b.
     """
 
-    def __init__(self, lr, momentum=0.0, nesterov=False):
-        super().__init__(lr)
+    def __init__(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
         self.momentum = unit_interval(momentum, "momentum")
         self.nesterov = flag(nesterov, "nesterov")
         if self.nesterov and self.momentum == 0.0:
@@ -199,8 +212,8 @@ class AdaGrad(Optimizer):
     State: state[name]["sum"] = G.
     """
 
-    def __init__(self, lr, eps=1e-10):
-        super().__init__(lr)
+    def __init__(self, lr, eps=1e-10, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
         self.eps = positive(eps, "eps")
 
     def hyperparameters(self):
@@ -222,8 +235,8 @@ class RMSprop(Optimizer):
     State: state[name]["square_avg"] = v.
     """
 
-    def __init__(self, lr, alpha=0.99, eps=1e-8):
-        super().__init__(lr)
+    def __init__(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
         self.alpha = unit_interval(alpha, "alpha")
         self.eps = positive(eps, "eps")
 
@@ -250,8 +263,9 @@ class Adam(Optimizer):
     State: state[name]["m"], state[name]["v"]; the step count is opt.t.
     """
 
-    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, bias_correction=True):
-        super().__init__(lr)
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, bias_correction=True,
+                 weight_decay=0.0):
+        super().__init__(lr, weight_decay)
         try:
             if isinstance(betas, (str, bytes, dict)):
                 raise TypeError

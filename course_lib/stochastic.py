@@ -532,7 +532,31 @@ class InverseTime(Schedule):
         return {"lr0": self.lr0, "tau": self.tau}
 
 
-class Cosine(Schedule):
+class _Annealing(Schedule):
+    """A schedule that falls from η₀ at t = 0 to η_min at t = T and stays there: Cosine and
+    Linear. T: an integer ≥ 1; lr_min in [0, lr0]. With η_min = 0 the rate at t = T is 0, which
+    an optimizer refuses: run T ≥ steps (the last step taken is T − 1) or take η_min > 0."""
+
+    def __init__(self, lr0, T=100, lr_min=0.0):
+        super().__init__(lr0)
+        self.T = count(T, "T")
+        self.lr_min = _nonnegative(lr_min, "lr_min")
+        if self.lr_min > self.lr0:
+            raise ValueError(f"Invalid lr_min: {lr_min!r}; expected a number in [0, lr0] = "
+                             f"[0, {self.lr0!r}]")
+
+    def _at(self, t):
+        return self.lr_min + (self.lr0 - self.lr_min) * self._fraction(min(t, self.T) / self.T)
+
+    def _fraction(self, phase):
+        """How much of η₀ − η_min is left at phase t/T in [0, 1] (1 at 0, 0 at 1)."""
+        raise NotImplementedError
+
+    def options(self):
+        return {"lr0": self.lr0, "T": self.T, "lr_min": self.lr_min}
+
+
+class Cosine(_Annealing):
     """η_t = η_min + ½ (η₀ − η_min)(1 + cos(π t/T)) for 0 ≤ t ≤ T, and η_min after T.
 
     Half a cosine from η₀ (t = 0) down to η_min (t = T): slow at first, fastest mid-way, slow
@@ -546,28 +570,30 @@ class Cosine(Schedule):
 
     name, formula = "cosine", "η_t = η_min + ½(η₀ − η_min)(1 + cos(π t/T))"
 
-    def __init__(self, lr0, T=100, lr_min=0.0):
-        super().__init__(lr0)
-        self.T = count(T, "T")
-        self.lr_min = _nonnegative(lr_min, "lr_min")
-        if self.lr_min > self.lr0:
-            raise ValueError(f"Invalid lr_min: {lr_min!r}; expected a number in [0, lr0] = "
-                             f"[0, {self.lr0!r}]")
-
-    def _at(self, t):
-        phase = min(t, self.T) / self.T
-        return self.lr_min + 0.5 * (self.lr0 - self.lr_min) * (1.0 + math.cos(math.pi * phase))
-
-    def options(self):
-        return {"lr0": self.lr0, "T": self.T, "lr_min": self.lr_min}
+    def _fraction(self, phase):
+        return 0.5 * (1.0 + math.cos(math.pi * phase))
 
 
-SCHEDULES = {cls.name: cls for cls in (Constant, StepDecay, InverseTime, Cosine)}
+class Linear(_Annealing):
+    """η_t = η_min + (η₀ − η_min)(1 − t/T) for 0 ≤ t ≤ T, and η_min after T.
+
+    A straight line from η₀ (t = 0) down to η_min (t = T): torch's LinearLR(start_factor=1,
+    end_factor=η_min/η₀, total_iters=T). As with Cosine, η_min = 0 gives 0 at t = T.
+    T: an integer ≥ 1; lr_min in [0, lr0].
+    """
+
+    name, formula = "linear", "η_t = η_min + (η₀ − η_min)(1 − t/T)"
+
+    def _fraction(self, phase):
+        return 1.0 - phase
+
+
+SCHEDULES = {cls.name: cls for cls in (Constant, StepDecay, InverseTime, Cosine, Linear)}
 
 
 def schedule(name, lr0, **options):
-    """A schedule by name: "constant", "step" (every, factor), "inverse_time" (tau) or
-    "cosine" (T, lr_min). schedule("cosine", 1.0, T=200)(t) is η_t."""
+    """A schedule by name: "constant", "step" (every, factor), "inverse_time" (tau),
+    "cosine" (T, lr_min) or "linear" (T, lr_min). schedule("cosine", 1.0, T=200)(t) is η_t."""
     cls = SCHEDULES[choice(name, SCHEDULES, "schedule")]
     allowed = list(inspect.signature(cls).parameters)[1:]
     unknown = sorted(set(options) - set(allowed))
@@ -903,8 +929,8 @@ def _learning_rates(sched, optimizer, steps):
     bad = np.flatnonzero(~(np.isfinite(lrs) & (lrs > 0)))
     if bad.size:
         t = int(bad[0])
-        hint = (" (a cosine schedule with lr_min = 0 reaches 0 at t = T: take T ≥ steps or "
-                "lr_min > 0)") if isinstance(sched, Cosine) else ""
+        hint = (f" (a {sched.name} schedule with lr_min = 0 reaches 0 at t = T: take T ≥ steps "
+                "or lr_min > 0)") if isinstance(sched, _Annealing) else ""
         raise ValueError(f"schedule gives η_t = {float(lrs[t])!r} at step t = {t}; expected a finite "
                          f"number > 0 at every step 0..{steps - 1}{hint}")
     return lrs

@@ -33,6 +33,7 @@ from ._checks import (InputTypeError, NonFiniteError, choice, count, describe, f
                       matrix, positive, seed as _seed)
 from .network import MLP
 from .optimizers import SGD, Optimizer
+from .stochastic import Schedule, schedule as _named_schedule
 
 # The course's defaults for the digits, chosen by trying a few: 15 epochs with the learning
 # rate decaying linearly (when chosen, seeds 0–4 ended at 291–293 of 297 validation images with
@@ -50,7 +51,8 @@ DEFAULTS = {
     "batch_size": 64,
     "lr_schedule": "linear",
 }
-SCHEDULES = ("linear", "constant")
+SCHEDULES = ("linear", "cosine", "constant")
+"""lr_schedule names train knows; a course_lib.stochastic Schedule object is accepted too."""
 DIVERGENCE_FACTOR = 10.0
 
 
@@ -80,6 +82,12 @@ class History:
     steps: optimizer steps taken. After divergence, kept_steps: the network was put back to its
     state after that many steps (before the step that blew up: its last finite parameters), and
     optimizer_reset says whether the optimizer's state was cleared.
+    lr: the learning rate the epoch used (its schedule); val_cost: the mean cost on the
+    validation set after the epoch (inference mode; `cost` is measured during the epoch, in
+    training mode, while the parameters move). best_epoch: the epoch with the highest validation
+    accuracy (ties: the lower validation cost, then the earlier epoch). With early stopping,
+    stopped_early says whether patience ran out, and restored_best whether the network was put
+    back to best_epoch's parameters.
     """
 
     epoch: list = field(default_factory=list)
@@ -92,6 +100,11 @@ class History:
     steps: int = 0
     kept_steps: int | None = None
     optimizer_reset: bool = False
+    lr: list = field(default_factory=list)
+    val_cost: list = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    restored_best: bool = False
 
     @property
     def diverged(self):
@@ -117,6 +130,13 @@ class History:
                 f"{100 * self.train_accuracy[-1]:.2f} %, validation accuracy "
                 f"{100 * self.val_accuracy[-1]:.2f} %")
 
+    def best(self):
+        """(epoch, validation accuracy, validation cost) of best_epoch; None before any."""
+        if self.best_epoch is None:
+            return None
+        i = self.epoch.index(self.best_epoch)
+        return self.best_epoch, self.val_accuracy[i], self.val_cost[i]
+
     def epochs_to(self, accuracy):
         """The first epoch whose validation accuracy reached `accuracy`, or None."""
         for e, acc in zip(self.epoch, self.val_accuracy):
@@ -134,6 +154,23 @@ def _one_blas_thread():
     if not _threadpools:
         _threadpools.append(ThreadpoolController())
     return _threadpools[0].limit(limits=1, user_api="blas")
+
+
+def epoch_schedule(lr_schedule, lr0, epochs):
+    """The learning rates `train` uses: a course_lib.stochastic Schedule `sched`, where epoch
+    e = 1..epochs runs at sched(e − 1).
+
+    "linear": from lr0 down towards 0, lr0 (1 − (e − 1)/epochs) (Linear with T = epochs);
+    "cosine": half a cosine from lr0 towards 0 (Cosine with T = epochs); "constant": lr0.
+    A Schedule object is used as it is (its own η₀; the optimizer's lr is then not read).
+    """
+    if isinstance(lr_schedule, Schedule):
+        return lr_schedule
+    name = choice(lr_schedule, SCHEDULES, "lr_schedule")
+    lr0 = positive(lr0, "lr0 (the optimizer's learning rate)")
+    epochs = count(epochs, "epochs")
+    return _named_schedule(name, lr0) if name == "constant" else \
+        _named_schedule(name, lr0, T=epochs)
 
 
 def _labels_of(net, Y, m, name):
@@ -164,12 +201,12 @@ def _check_state(net):
 
 
 class _Snapshots:
-    """Two copies of the network's state (params and bn_state), refreshed in turn before each
-    step: when step n blows up, the copy from before step n is still there."""
+    """Copies of the network's state (params and bn_state). The training loop refreshes two in
+    turn before each step: when step n blows up, the copy from before step n is still there."""
 
-    def __init__(self, net):
+    def __init__(self, net, slots=2):
         self.net = net
-        self.copies = [self._arrays(copy=True), self._arrays(copy=True)]
+        self.copies = [self._arrays(copy=True) for _ in range(slots)]
 
     def _arrays(self, copy=False):
         live = [*self.net.params.values(), *self.net.bn_state.values()]
@@ -186,7 +223,7 @@ class _Snapshots:
 
 def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epochs"],
           batch_size=DEFAULTS["batch_size"], seed=0, progress=True, callback=None,
-          lr_schedule=DEFAULTS["lr_schedule"]):
+          lr_schedule=DEFAULTS["lr_schedule"], early_stopping=None, eval_every=1):
     """Train `net` in place with `optimizer` on shuffled mini-batches; return a History.
 
     X_train: (n⁰, m), Y_train: one-hot (nᴸ, m) or labels (m,); the same for X_val, Y_val.
@@ -194,10 +231,17 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     batches of `batch_size` columns (the last one may be smaller); with BatchNorm each step
     also moves the running statistics. `progress`: show a progress bar (tqdm).
     lr_schedule="linear": epoch e (1..epochs) uses the learning rate η₀ (1 − (e − 1)/epochs),
-    falling from the optimizer's lr η₀ towards 0; "constant" keeps η₀. The optimizer's lr is
-    set back to η₀ at the end.
-    `callback(history)`: called after every epoch (e.g. to redraw live curves); if it
-    returns True, training stops there (early stopping).
+    falling from the optimizer's lr η₀ towards 0; "cosine" falls along half a cosine;
+    "constant" keeps η₀; or a course_lib.stochastic Schedule, called with e − 1 (see
+    `epoch_schedule`). The optimizer's lr is set back to η₀ at the end.
+    eval_every=k: measure (and record in the history) only every k-th epoch and the last one:
+    a full-batch run of thousands of one-step epochs need not evaluate after each step.
+    early_stopping=p: stop once p epochs have passed since the best validation accuracy so
+    far (history.best_epoch), and in any case end with the network put back to the
+    parameters (and BatchNorm statistics) of its best epoch. None (default): no stopping; the
+    network keeps its last parameters.
+    `callback(history)`: called after every recorded epoch (e.g. to redraw live curves); if it
+    returns True, training stops there.
     With BatchNorm every batch needs 2 examples or more: a last batch of one example joins the
     batch before it.
     Bad inputs raise ValueError (TypeError for wrong types) before anything changes; an
@@ -219,7 +263,10 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     X_train, X_val = net.check_X(X_train, "X_train"), net.check_X(X_val, "X_val")
     y_train = _labels_of(net, Y_train, X_train.shape[1], "Y_train")
     y_val = _labels_of(net, Y_val, X_val.shape[1], "Y_val")
-    choice(lr_schedule, SCHEDULES, "lr_schedule")
+    sched = epoch_schedule(lr_schedule, lr0, epochs)
+    eval_every = count(eval_every, "eval_every")
+    if early_stopping is not None:
+        early_stopping = count(early_stopping, "early_stopping (the patience, in epochs)")
     if callback is not None and not callable(callback):
         raise InputTypeError(f"callback must be callable (a function of the history); "
                              f"got {describe(callback)}")
@@ -239,7 +286,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=True)
     try:
         _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size,
-              rng, lr_schedule, lr0, history, bar, callback)
+              rng, sched, history, bar, callback, early_stopping, eval_every)
     finally:
         optimizer.lr = lr0
         if bar is not None:
@@ -252,7 +299,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
 
 
 def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size, rng,
-          lr_schedule, lr0, history, bar, callback):
+          sched, history, bar, callback, patience, eval_every):
     """The epochs of `train`, recorded in `history`."""
     m = X_train.shape[1]
     bounds = list(range(0, m, batch_size)) + [m]
@@ -260,14 +307,15 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
         del bounds[-2]     # a last batch of one example joins the one before (BatchNorm needs 2)
     batches = list(zip(bounds[:-1], bounds[1:]))
     snapshots = _Snapshots(net)
+    best = _Snapshots(net, slots=1) if patience is not None else None   # the best epoch's state
+    Y_val = np.eye(net.sizes[-1], dtype=X_val.dtype)[:, y_val]
     start = time.perf_counter()
     # A diverging run overflows on purpose; it is caught below by the finiteness checks.
     # The matrices are small: one BLAS thread is faster than several fighting over the cores.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
             _one_blas_thread():
         for epoch in range(1, epochs + 1):
-            if lr_schedule == "linear":
-                optimizer.lr = lr0 * (1.0 - (epoch - 1) / epochs)
+            optimizer.lr = sched(epoch - 1)
             order = rng.permutation(m)
             # shuffled once per epoch; each batch is then a slice (a view), not a gather
             X_epoch, Y_epoch = X_train[:, order], Y_train[:, order]
@@ -302,17 +350,40 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
                 history.diverged_at = epoch
                 _undo_last_step(net, optimizer, snapshots, history)
                 break
-            history.epoch.append(epoch)
-            history.cost.append(total / m)
-            history.train_accuracy.append(float(np.mean(net.predict(X_train) == y_train)))
-            history.val_accuracy.append(float(np.mean(net.predict(X_val) == y_val)))
-            history.time.append(time.perf_counter() - start)
+            if bar is not None:
+                bar.update(1)
+            if epoch % eval_every and epoch != epochs:
+                continue
+            _record(net, history, epoch, optimizer.lr, total / m, X_train, y_train, X_val, Y_val,
+                    y_val, start)
+            if history.best_epoch == epoch and best is not None:
+                best.take(0)
             if bar is not None:
                 bar.set_postfix(cost=f"{history.cost[-1]:.3f}",
                                 val=f"{100 * history.val_accuracy[-1]:.1f}%")
-                bar.update(1)
             if callback is not None and callback(history) is True:
                 break
+            if patience is not None and epoch - history.best_epoch >= patience and epoch < epochs:
+                history.stopped_early = True
+                break
+    if best is not None and not history.diverged and history.best_epoch is not None:
+        if history.best_epoch != history.epoch[-1]:
+            best.restore(0)
+            history.restored_best = True
+
+
+def _record(net, history, epoch, lr, cost, X_train, y_train, X_val, Y_val, y_val, start):
+    """Append one epoch's measurements to `history` and move best_epoch if it is better."""
+    history.epoch.append(epoch)
+    history.lr.append(lr)
+    history.cost.append(cost)
+    history.train_accuracy.append(float(np.mean(net.predict(X_train) == y_train)))
+    history.val_accuracy.append(float(np.mean(net.predict(X_val) == y_val)))
+    history.val_cost.append(float(net.cost_value(X_val, Y_val)))
+    history.time.append(time.perf_counter() - start)
+    best = history.best()
+    if best is None or (history.val_accuracy[-1], -history.val_cost[-1]) > (best[1], -best[2]):
+        history.best_epoch = epoch
 
 
 def _undo_last_step(net, optimizer, snapshots, history):

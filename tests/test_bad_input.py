@@ -342,7 +342,7 @@ CASES = [
     ("train seed str", lambda: fit(seed="abc"), T, r"Invalid seed: 'abc'"),
     ("train progress str", lambda: fit(progress="no"), T, r"Invalid progress: 'no'"),
     ("train callback not callable", lambda: fit(callback=5), T, r"callback must be callable.*int 5"),
-    ("train lr_schedule unknown", lambda: fit(lr_schedule="cosine"), V, r"Unknown lr_schedule 'cosine'"),
+    ("train lr_schedule unknown", lambda: fit(lr_schedule="exponential"), V, r"Unknown lr_schedule 'exponential'"),
     ("train lr_schedule None", lambda: fit(lr_schedule=None), V, r"Unknown lr_schedule None"),
     ("train lr_schedule list", lambda: fit(lr_schedule=["linear"]), V, r"Unknown lr_schedule \['linear'\]"),
     ("train X_train 0 examples", lambda: fit(X_train=np.zeros((4, 0)), Y_train=np.zeros(0, int)), V,

@@ -235,3 +235,98 @@ def test_seed_momentum_convention_is_the_same_method():
         v = 0.8 * v + 0.7 * s.grad(theta)
         theta = theta - v
         np.testing.assert_allclose(theta, ours[k], rtol=1e-10, atol=1e-12)
+
+
+# -- weight decay λ: the gradient becomes g + λθ before the update (torch.optim's weight_decay) --
+# Same fixture, λ = 0.1. Step 1 sees g₁ + λθ₀ = [0.6, −1.2]; step 2 sees g₂ + λθ₁.
+
+def test_sgd_weight_decay_first_two_steps():
+    # plain, η = 0.1: θ₁ = θ₀ − 0.1 [0.6, −1.2] = [0.94, −1.88]
+    # g₂ + λθ₁ = [0.344, 1.812]: θ₂ = [0.9056, −2.0612]
+    first, second = two_steps(SGD(lr=0.1, weight_decay=0.1))
+    np.testing.assert_allclose(first, [0.94, -1.88], rtol=1e-12)
+    np.testing.assert_allclose(second, [0.9056, -2.0612], rtol=1e-12)
+    # momentum 0.9: b₁ = [0.6, −1.2], θ₁ = [0.94, −1.88]
+    # b₂ = 0.9 b₁ + [0.344, 1.812] = [0.884, 0.732]: θ₂ = [0.8516, −1.9532]
+    first, second = two_steps(SGD(lr=0.1, momentum=0.9, weight_decay=0.1))
+    np.testing.assert_allclose(first, [0.94, -1.88], rtol=1e-12)
+    np.testing.assert_allclose(second, [0.8516, -1.9532], rtol=1e-12)
+    # Nesterov: direction g' + 0.9 b₁ = [1.14, −2.28], θ₁ = [0.886, −1.772]
+    # g₂ + λθ₁ = [0.3386, 1.8228], b₂ = [0.8786, 0.7428], direction [1.12934, 2.49132]:
+    # θ₂ = [0.773066, −2.021132]
+    first, second = two_steps(SGD(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1))
+    np.testing.assert_allclose(first, [0.886, -1.772], rtol=1e-12)
+    np.testing.assert_allclose(second, [0.773066, -2.021132], rtol=1e-12)
+
+
+def test_adagrad_weight_decay_first_two_steps():
+    # G₁ = [0.36, 1.44]: θ₁ = θ₀ − 0.1 [0.6/0.6, −1.2/1.2] = [0.9, −1.9]
+    # g₂ + λθ₁ = [0.34, 1.81], G₂ = [0.4756, 4.7161]:
+    # θ₂ = θ₁ − 0.1 [0.34/√0.4756, 1.81/√4.7161] = [0.8506987428, −1.9833464434]
+    opt = AdaGrad(lr=0.1, weight_decay=0.1)
+    first, second = two_steps(opt)
+    np.testing.assert_allclose(first, [0.9, -1.9], rtol=1e-9)
+    np.testing.assert_allclose(second, [0.8506987428, -1.9833464434], rtol=1e-9)
+    np.testing.assert_allclose(opt.state["w"]["sum"], [0.4756, 4.7161], rtol=1e-8)  # (ε in θ₁)
+
+
+def test_rmsprop_weight_decay_first_two_steps():
+    # v₁ = 0.01 [0.36, 1.44], √v₁ = [0.06, 0.12]: θ₁ = θ₀ − 0.01 [10, −10] (+ε) = [0.9, −1.9]
+    # g₂ + λθ₁ = [0.34, 1.81] (ε moves θ₁, so the states, in the 9th digit), v₂ = 0.99 v₁ + 0.01 [0.1156, 3.2761] = [0.00472, 0.047017]:
+    # θ₂ = θ₁ − 0.01 [0.34/√0.00472, 1.81/√0.0470171] = [0.8505111104, −1.9834739838]
+    opt = RMSprop(lr=0.01, weight_decay=0.1)
+    first, second = two_steps(opt)
+    np.testing.assert_allclose(first, [0.9000000167, -1.9000000083], rtol=1e-9)
+    np.testing.assert_allclose(second, [0.8505111104, -1.9834739838], rtol=1e-9)
+    np.testing.assert_allclose(opt.state["w"]["square_avg"], [0.00472, 0.047017], rtol=1e-8)
+
+
+def test_adam_weight_decay_first_two_steps():
+    # t = 1: m = 0.1 [0.6, −1.2], v = 0.001 [0.36, 1.44]: m̂/√v̂ = ±1, θ₁ = [0.9, −1.9] (+ε)
+    # t = 2: g₂ + λθ₁ = [0.34, 1.81], m = [0.088, 0.073], v = [0.00047524, 0.00471466]
+    #        θ₂ = θ₁ − 0.1 (m/0.19)/(√(v/0.001999) + ε) = [0.8050097659, −1.9250178785]
+    # (torch's Adam(weight_decay=λ): L2 in the gradient, not AdamW's decoupled decay)
+    opt = Adam(lr=0.1, weight_decay=0.1)
+    first, second = two_steps(opt)
+    np.testing.assert_allclose(first, [0.9000000017, -1.9000000008], rtol=1e-9)
+    np.testing.assert_allclose(second, [0.8050097659, -1.9250178785], rtol=1e-9)
+    np.testing.assert_allclose(opt.state["w"]["m"], [0.088, 0.073], rtol=1e-8)   # (ε in θ₁)
+    np.testing.assert_allclose(opt.state["w"]["v"], [0.00047524, 0.00471466], rtol=1e-8)
+
+
+@pytest.mark.parametrize("make", [
+    lambda wd: SGD(0.05, weight_decay=wd), lambda wd: SGD(0.05, momentum=0.9, weight_decay=wd),
+    lambda wd: SGD(0.05, momentum=0.9, nesterov=True, weight_decay=wd),
+    lambda wd: AdaGrad(0.05, weight_decay=wd), lambda wd: RMSprop(0.01, weight_decay=wd),
+    lambda wd: Adam(0.01, weight_decay=wd),
+])
+def test_weight_decay_is_the_gradient_of_the_l2_penalty(make):
+    """Over 20 random steps, weight decay λ gives exactly the run without it on the cost
+    C + (λ/2)‖θ‖², whose gradient is g + λθ; the caller's gradients are not changed."""
+    rng = np.random.default_rng(3)
+    lam = 0.3
+    a, b = {"W": rng.normal(size=(3, 4))}, {}
+    b["W"] = a["W"].copy()
+    with_decay, penalised = make(lam), make(0.0)
+    for _ in range(20):
+        g = rng.normal(size=(3, 4))
+        g_before = g.copy()
+        with_decay.step(a, {"W": g})
+        np.testing.assert_array_equal(g, g_before)
+        penalised.step(b, {"W": g + lam * b["W"]})
+    np.testing.assert_allclose(a["W"], b["W"], rtol=1e-12, atol=1e-15)
+    assert np.abs(a["W"]).max() > 0    # (not stuck at 0)
+
+
+@pytest.mark.parametrize("value, error", [(-0.1, ValueError), (float("inf"), ValueError),
+                                          (float("nan"), ValueError), ("0.1", TypeError),
+                                          (True, TypeError)])
+@pytest.mark.parametrize("cls", [SGD, AdaGrad, RMSprop, Adam])
+def test_bad_weight_decay_is_refused(cls, value, error):
+    with pytest.raises(error, match=r"weight_decay.*expected a finite number ≥ 0"):
+        cls(0.1, weight_decay=value)
+
+
+def test_weight_decay_shows_in_repr_only_when_used():
+    assert "weight_decay" not in repr(Adam(0.01))
+    assert "weight_decay=0.001" in repr(Adam(0.01, weight_decay=1e-3))

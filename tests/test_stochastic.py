@@ -431,7 +431,7 @@ BAD = [
     (lambda: gradient_estimate_stats(_M, _W, 4, 1, 0), ValueError, r"Invalid draws: 1"),
     (lambda: gradient_estimate_stats(_M, [1.0], 4, 10, 0), ValueError, r"w has shape \(1,\)"),
     (lambda: gradient_estimate_stats(_M, _W, 400, 10, 0), ValueError, r"B ≤ m = 357"),
-    (lambda: schedule("linear", 1.0), ValueError, r"Unknown schedule 'linear'.*'cosine'"),
+    (lambda: schedule("exponential", 1.0), ValueError, r"Unknown schedule 'exponential'.*'cosine'"),
     (lambda: schedule("step", 1.0, tau=3), TypeError, r"Unknown option\(s\) \['tau'\] for schedule 'step'"),
     (lambda: StepDecay(1.0, every=0), ValueError, r"Invalid every: 0"),
     (lambda: StepDecay(1.0, factor=2.0), ValueError, r"factor: 2\.0; expected a decay factor in \(0, 1\]"),
@@ -477,3 +477,13 @@ def test_bad_input_raises_a_clear_error(call, error, message):
     with pytest.raises(error, match=message) as info:
         call()
     assert isinstance(info.value, ValueError)      # every bad input is also a ValueError
+
+
+def test_linear_schedule_against_its_formula():
+    # η₀ = 0.5, η_min = 0.1, T = 4: 0.5, 0.4, 0.3, 0.2, 0.1, then 0.1
+    sched = schedule("linear", 0.5, T=4, lr_min=0.1)
+    np.testing.assert_allclose(sched(np.arange(7)), [0.5, 0.4, 0.3, 0.2, 0.1, 0.1, 0.1],
+                               rtol=1e-15)
+    assert schedule("linear", 1.0, T=10)(5) == 0.5
+    with pytest.raises(ValueError, match="lr_min"):
+        schedule("linear", 0.5, T=4, lr_min=0.6)

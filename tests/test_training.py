@@ -130,9 +130,9 @@ def test_linear_schedule_decays_and_restores_lr(split):
           progress=False, callback=lambda h: seen.append(optimizer.lr))
     assert seen == pytest.approx([0.1, 0.075, 0.05, 0.025])
     assert optimizer.lr == 0.1
-    with pytest.raises(ValueError, match="'cosine'"):
+    with pytest.raises(ValueError, match="'exponential'"):
         train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
-              epochs=1, progress=False, lr_schedule="cosine")
+              epochs=1, progress=False, lr_schedule="exponential")
 
 
 def test_callback_returning_true_stops_early(split):
@@ -167,3 +167,86 @@ def test_lr_is_restored_when_a_callback_fails(split):
         train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val, epochs=4,
               progress=False, callback=boom)
     assert optimizer.lr == 0.1
+
+
+def test_schedules_give_each_epoch_its_rate(split):
+    """history.lr is the rate each epoch ran at: "cosine" η₀·½(1 + cos(π(e − 1)/E)),
+    "constant" η₀, and a Schedule object its own values; the optimizer gets η₀ back."""
+    import math
+
+    from course_lib.stochastic import StepDecay
+    for schedule, expected in [
+            ("cosine", [0.1 * 0.5 * (1 + math.cos(math.pi * k / 4)) for k in range(4)]),
+            ("constant", [0.1] * 4),
+            ("linear", [0.1, 0.075, 0.05, 0.025]),
+            (StepDecay(0.2, every=2, factor=0.5), [0.2, 0.2, 0.1, 0.1])]:
+        net, optimizer = default_setup(seed=0)
+        seen = []
+        history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+                        epochs=4, progress=False, lr_schedule=schedule,
+                        callback=lambda h: seen.append(optimizer.lr))
+        assert history.lr == pytest.approx(expected, rel=1e-15) and seen == history.lr
+        assert optimizer.lr == 0.1
+
+
+def test_eval_every_records_every_kth_epoch_and_the_last(split):
+    net, optimizer = default_setup(seed=0)
+    history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    epochs=7, eval_every=3, progress=False)
+    assert history.epoch == [3, 6, 7]
+    assert len(history.val_cost) == len(history.lr) == len(history.val_accuracy) == 3
+    assert history.steps == 7 * int(np.ceil(split.X_train.shape[1] / DEFAULTS["batch_size"]))
+
+
+def test_val_cost_is_the_inference_cost_on_the_validation_set(split):
+    net, optimizer = default_setup(seed=0)
+    history = train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+                    epochs=2, progress=False)
+    assert history.val_cost[-1] == pytest.approx(net.cost_value(split.X_val, split.Y_val),
+                                                 rel=1e-12)
+    assert history.val_cost[-1] < history.val_cost[0]
+
+
+def _overfitting_run(split, early_stopping):
+    """A wide network on 100 training images with a constant, large rate: validation accuracy
+    peaks and then falls (or stalls) while training accuracy reaches 100 %."""
+    net = MLP([64, 128, 10], activation="relu", seed=1)
+    Xs, ys = split.X_train[:, :100], split.y_train[:100]
+    return net, train(net, SGD(0.5, momentum=0.9), Xs, ys, split.X_val, split.y_val,
+                      epochs=60, batch_size=20, progress=False, lr_schedule="constant",
+                      early_stopping=early_stopping)
+
+
+def test_early_stopping_restores_the_best_parameters(split):
+    _, full = _overfitting_run(split, None)
+    best_epoch, best_acc, _ = full.best()
+    assert best_epoch < 60 - 10 and full.val_accuracy[-1] < best_acc    # it does overfit
+    net, early = _overfitting_run(split, 10)
+    assert early.stopped_early and early.restored_best
+    # the same run up to where patience ran out: 10 epochs after the best of that prefix
+    n = len(early.epoch)
+    assert early.val_accuracy == full.val_accuracy[:n] and n < 60
+    i = max(range(n), key=lambda k: (early.val_accuracy[k], -early.val_cost[k], -k))
+    assert early.best_epoch == i + 1 and early.epoch[-1] == early.best_epoch + 10
+    # the network holds the best epoch's parameters: its accuracy is the best one, and its
+    # validation cost the one recorded at that epoch (bit for bit: the same arrays)
+    assert net.accuracy(split.X_val, split.y_val) == early.val_accuracy[i]
+    assert net.cost_value(split.X_val, split.Y_val) == early.val_cost[i]
+
+
+def test_without_early_stopping_the_last_parameters_stay(split):
+    net, full = _overfitting_run(split, None)
+    assert not full.stopped_early and not full.restored_best
+    assert net.accuracy(split.X_val, split.y_val) == full.val_accuracy[-1]
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"early_stopping": 0}, ValueError, "early_stopping"),
+    ({"early_stopping": 2.5}, TypeError, "early_stopping"),
+    ({"eval_every": 0}, ValueError, "eval_every"),
+])
+def test_bad_early_stopping_or_eval_every_is_refused(split, kwargs, error, words):
+    net, optimizer = default_setup(seed=0)
+    with pytest.raises(error, match=words):
+        train(net, optimizer, split.X_train, split.Y_train, split.X_val, split.Y_val,
+              epochs=1, progress=False, **kwargs)
