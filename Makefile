@@ -35,14 +35,18 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
+# The browser tests run beside the others (tools/run_together.py: 2 cores, each half keeps
+# about one busy); each half's output is printed when it ends.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/run_together.py "$(BIN)/python -m pytest -m browser -p no:cacheprovider" \
+		"$(BIN)/python -m pytest -m 'not browser'"
 
 # numpy held to AVX2 (no AVX-512 kernels), OpenBLAS's Haswell kernels, one BLAS thread: stored
 # outputs and assertions must not depend on which of these a machine has. Every test that
-# computes runs again; the browser and the checks of files, packaging and re-run cells, whose
-# outcome no CPU feature changes, run once, in `make test`.
-CPU_INDEPENDENT := --ignore=tests/test_rerun_cells.py --ignore=tests/test_static_views.py \
+# computes runs again (the notebooks with their widget cells re-run, conftest.py); the browser
+# and the checks of files and packaging, whose outcome no CPU feature changes, run once, in
+# `make test`.
+CPU_INDEPENDENT := --ignore=tests/test_static_views.py \
 	--ignore=tests/test_environment.py --ignore=tests/test_maintainer_files.py \
 	--ignore=tests/test_lint.py --ignore=tests/test_reading_path.py
 test-cpu: $(STAMP)
@@ -61,11 +65,10 @@ $(STAMP_MIN): pyproject.toml tools/minimum_versions.py
 	touch $(STAMP_MIN)
 
 # The whole suite at the floors, except what measures this version of the page rather than the
-# floors' support: the projector-fit and classroom browser tests (layout and timings, 7 minutes)
-# and the re-run of every widget cell (names in the notebooks). The other browser tests still
-# drive every kind of widget in JupyterLab at the minimum versions.
-AT_CURRENT_ONLY := --ignore=tests/browser/test_fit.py --ignore=tests/browser/test_classroom.py \
-	--ignore=tests/test_rerun_cells.py
+# floors' support: the projector-fit and classroom browser tests (layout and timings, 7
+# minutes). The other browser tests still drive every kind of widget in JupyterLab at the
+# minimum versions.
+AT_CURRENT_ONLY := --ignore=tests/browser/test_fit.py --ignore=tests/browser/test_classroom.py
 test-min: $(STAMP_MIN)
 	$(VENV_MIN)/bin/python -c "import sys; print('test-min on Python', sys.version.split()[0])"
 	$(VENV_MIN)/bin/python -m pytest $(AT_CURRENT_ONLY)
