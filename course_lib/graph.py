@@ -275,23 +275,16 @@ def finite_difference_evaluations(net, X, Y, h=1e-5):
     parameter entry θᵢ at a time, (C(θᵢ + h) − C(θᵢ − h)) / 2h, and the number of cost
     evaluations (each a full forward pass): 2n for n parameters. Shapes as backprop_evaluations."""
     from .backprop import feedforward
+    from .gradcheck import _numerical_gradient
     cost = _Counted(_plain(net).cost)
 
     def C():
         zs, acts = feedforward(net.params, X, net.activations)
         return cost.value(acts[-1], Y, zs[-1])
 
-    grads = {}
-    for name, theta in net.params.items():
-        grads[name] = np.zeros_like(theta)
-        for i in np.ndindex(theta.shape):
-            old = theta[i]
-            theta[i] = old + h
-            plus = C()
-            theta[i] = old - h
-            minus = C()
-            theta[i] = old
-            grads[name][i] = (plus - minus) / (2 * h)
+    # gradcheck's loop: each entry nudged in place and put back (also if C raises)
+    grads = {name: _numerical_gradient(lambda _: C(), theta, h, "the cost", f"params[{name!r}]")
+             for name, theta in net.params.items()}
     return grads, cost.evaluations
 
 
@@ -306,8 +299,8 @@ def multiply_adds(sizes, m):
 
 
 def gradient_timings(net, X, Y, repeats=15):
-    """Seconds for one forward pass (the cost), one backprop, and the central-difference gradient
-    of an MLP without BatchNorm on (X, Y), with the exact numbers of cost evaluations:
+    """Seconds for one forward pass (feedforward, without the cost), one backprop, and the
+    central-difference gradient of an MLP without BatchNorm on (X, Y), with the exact numbers of cost evaluations:
     {"n", "forward_s", "backprop_s", "fd_s", "backprop_evaluations", "fd_evaluations"}.
     forward_s and backprop_s are medians of `repeats` runs (robust to a busy machine); fd_s is
     one run of all 2n evaluations. Everything runs on one BLAS thread, so that the thread count

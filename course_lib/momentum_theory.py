@@ -13,8 +13,8 @@ floor exactly when the roots are complex: β ≥ (1 − √(ηλ))², *critical 
 Polyak's choice puts both ends μ and L at critical damping:
 η* = 4/(√L + √μ)², β* = ((√κ − 1)/(√κ + 1))², rate √β* = (√κ − 1)/(√κ + 1).
 
-    lr, momentum, rate = polyak(L=1.0, mu=0.04)     # 2.777…, 0.444…, 0.666…
-    rate_of(lr, momentum, [0.04, 1.0])              # the same rate, from the roots
+    t = polyak(L=1.0, mu=0.04)           # t.lr 2.777…, t.momentum 0.444…, t.rate 0.666…
+    rate_of(t.lr, t.momentum, [0.04, 1.0])  # the same rate, from the roots
 """
 from dataclasses import dataclass
 
@@ -32,14 +32,20 @@ class Tuning:
     rate: float
 
 
+def _curvatures(L, mu):
+    """(L, mu) checked: numbers with 0 < mu ≤ L."""
+    L, mu = positive(L, "L"), positive(mu, "mu")
+    if mu > L:
+        raise ValueError(f"Invalid mu: {mu!r}; expected 0 < mu ≤ L = {L!r}")
+    return L, mu
+
+
 def polyak(L, mu):
     """Polyak's heavy ball for curvatures in [mu, L]: the (η, β) with the smallest rate.
 
     η = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))², rate = √β = (√κ − 1)/(√κ + 1).
     """
-    L, mu = positive(L, "L"), positive(mu, "mu")
-    if mu > L:
-        raise ValueError(f"Invalid mu: {mu!r}; expected 0 < mu ≤ L = {L!r}")
+    L, mu = _curvatures(L, mu)
     a, b = np.sqrt(L), np.sqrt(mu)
     rate = (a - b) / (a + b)
     return Tuning(float(4 / (a + b) ** 2), float(rate ** 2), float(rate))
@@ -48,7 +54,7 @@ def polyak(L, mu):
 def best_plain(L, mu):
     """Plain gradient descent's best fixed step for curvatures in [mu, L]: η = 2/(L + μ),
     rate (κ − 1)/(κ + 1) (the factors 1 − ημ and 1 − ηL are equal and opposite)."""
-    L, mu = positive(L, "L"), positive(mu, "mu")
+    L, mu = _curvatures(L, mu)
     return Tuning(2 / (L + mu), 0.0, (L - mu) / (L + mu))
 
 
@@ -80,8 +86,11 @@ def roots(lr, momentum, curvature, nesterov=False):
 def rate_of(lr, momentum, curvatures, nesterov=False):
     """The convergence rate: the largest |z| over the curvatures (a float, or an array shaped
     like lr and momentum broadcast). Below 1 the run converges, above 1 it diverges."""
+    curvatures = np.atleast_1d(np.asarray(curvatures, dtype=float))
+    if curvatures.size == 0:
+        raise ValueError("curvatures is empty; expected at least one curvature λ")
     out = None
-    for lam in np.atleast_1d(curvatures):
+    for lam in curvatures:
         z1, z2 = roots(lr, momentum, lam, nesterov)
         r = np.maximum(np.abs(z1), np.abs(z2))
         out = r if out is None else np.maximum(out, r)
@@ -102,11 +111,13 @@ def measured_rate(gap, smallest=1e-250):
     """The rate per step read from a run's f − f* (a quadratic: f − f* ∝ |error|², hence the
     square root): the decay of the envelope (largest gap over a window, so that swings do not
     matter) between the middle and the end of the run. Gaps below `smallest` (where float64
-    runs out) are left out. Returns NaN for fewer than 8 usable steps, 0.0 if it hit 0."""
+    runs out) are left out. Returns NaN for fewer than 8 usable steps, and 0.0 if before that
+    the gap fell to `smallest` or below (0, or a round-off-level or negative gap: the run
+    converged faster than float64 can follow)."""
     gap = np.asarray(gap, dtype=float)
-    usable = np.flatnonzero(~(gap > smallest))
-    n = int(usable[0]) if usable.size else len(gap)   # first step too small (or NaN)
-    if n < len(gap) and gap[n] == 0 and n < 8:
+    too_small = np.flatnonzero(~(gap > smallest))      # (NaN too)
+    n = int(too_small[0]) if too_small.size else len(gap)
+    if n < 8 and n < len(gap) and not np.isnan(gap[n]):
         return 0.0
     if n < 8:
         return float("nan")
@@ -118,7 +129,14 @@ def measured_rate(gap, smallest=1e-250):
 
 def predicted_steps(rate, gap0, tol=1e-8):
     """Steps for f − f* to fall from gap0 to tol at this rate (f shrinks like rate²ᵏ); the
-    constant in front and a double root's extra factor k are left out."""
+    constant in front and a double root's extra factor k are left out. rate in (0, 1),
+    0 < tol < gap0 (arrays of rates too)."""
+    r = np.asarray(rate, dtype=float)
+    if not np.all((r > 0) & (r < 1)):
+        raise ValueError(f"Invalid rate: {rate!r}; expected rates in (0, 1) (at 1 or above the "
+                         "run never gets there)")
+    if not (0 < positive(tol, "tol") < positive(gap0, "gap0")):
+        raise ValueError(f"Invalid tol: {tol!r}; expected 0 < tol < gap0 = {gap0!r}")
     return np.log(gap0 / tol) / (2 * np.log(1 / np.asarray(rate, dtype=float)))
 
 

@@ -112,7 +112,6 @@ def test_finite_difference_cost_over_backprop_grows_with_n(batch):
     assert [r["fd_evaluations"] for r in rows] == [2 * r["n"] for r in rows]
     assert all(r["backprop_evaluations"] == 1 for r in rows)
     ratio = np.array([r["fd_s"] / r["backprop_s"] for r in rows])
-    assert np.all(np.diff(ratio) > 0), ratio
     slope = np.polyfit(np.log(n), np.log(ratio), 1)[0]
     # 2n forward passes against about 3: proportional to n (slope 1); the margin absorbs a
     # forward pass that gets dearer with n and a busy machine

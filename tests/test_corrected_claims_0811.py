@@ -27,7 +27,6 @@ def test_unrelated_vectors_read_about_0_71(n):
     se = errors.std() / np.sqrt(errors.size)
     assert abs(errors.mean() - np.sqrt(2) / 2) < 4 * se          # statistical margin: 4 standard errors
     assert errors.std() < 0.5 / np.sqrt(n)                         # the spread shrinks like 1/√n
-    assert errors.max() <= 1.0
 
 
 def test_unrelated_errors_is_the_relative_error_of_independent_pairs():

@@ -116,3 +116,24 @@ def test_nesterov_lookahead_is_torchs_nesterov():
     assert np.max(np.abs(torch_path[:60] - y)) <= 1e-12 * np.max(np.abs(y))
     assert np.allclose(g, np.array([s.grad(p) for p in y]))
     assert np.allclose(y[1:], x[1:-1] + 0.9 * (x[1:-1] - x[:-2]))  # y = x + βv, v = x − x_prev
+
+
+def test_bad_inputs_are_refused_with_the_reason():
+    from course_lib.momentum_theory import best_plain
+    with pytest.raises(ValueError, match="mu ≤ L"):
+        best_plain(L=0.04, mu=1.0)
+    with pytest.raises(ValueError, match=r"rates in \(0, 1\)"):
+        predicted_steps(1.1, 1.0)
+    with pytest.raises(ValueError, match=r"rates in \(0, 1\)"):
+        predicted_steps(np.array([0.5, 1.0]), 1.0)
+    with pytest.raises(ValueError, match="tol < gap0"):
+        predicted_steps(0.5, 1e-9, tol=1e-8)
+    with pytest.raises(ValueError, match="at least one curvature"):
+        rate_of(0.1, 0.5, [])
+
+
+def test_measured_rate_of_a_run_that_reached_zero_early_is_zero():
+    # exactly 0, a round-off-level gap and a negative one (round-off) are the same outcome
+    for tail in (0.0, 1e-300, -1e-17):
+        assert measured_rate(np.array([1.0, 0.5, 0.25, tail] + [0.0] * 8)) == 0.0
+    assert np.isnan(measured_rate(np.array([1.0, 0.5, np.nan] + [0.0] * 8)))

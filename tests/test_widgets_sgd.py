@@ -118,7 +118,7 @@ def test_preset_full_batch_is_smooth_and_converges():
 
 
 def test_preset_batch_of_one_stalls_above_1e_2():
-    # "stays above 1e-2": the median over the last 50 steps, on every seed
+    # "its median stays above 1e-2" over the last 50 steps, on every seed
     for run in runs_of("batch of 1"):
         assert np.median(run.gap[-50:]) > 1e-2
 
@@ -151,3 +151,9 @@ def test_round_off_is_printed_as_a_bound():
     w.apply("full batch")
     assert "C − C* < 1e-12" in w.summary() and "< 1e-06" in w.summary()
     assert "(full batch)" in w.status.value
+
+
+def test_cosine_schedule_ends_at_the_runs_last_step():
+    # T follows the run's length: a longer run does not hit η = 0 at step 200
+    run = sgd_run(1.0, 0.0, 8, "cosine down to 0 at step 200", 0, steps=300)
+    assert len(run.lrs) == 300 and run.lrs[-1] > 0 and run.lrs[199] > run.lrs[-1]

@@ -40,7 +40,7 @@ PRESETS = {
     "batch of 1": dict(
         lr=10 ** 0.5, momentum=0.0, B=1, schedule="constant", seed=0,
         says="the same η with B = 1: each step follows one image's gradient; the path jitters "
-             "and C − C* stops falling: over the last 50 steps it stays above 1e-2"),
+             "and C − C* stops falling: over the last 50 steps its median stays above 1e-2"),
     "η too large: noisy": dict(
         lr=10.0, momentum=0.0, B=8, schedule="constant", seed=0,
         says="η = 10, B = 8, constant: a wide noise ball; over the last 50 steps SGD stays "
@@ -65,8 +65,11 @@ def _contours():
 
 
 def make_schedule(label, lr, steps=STEPS):
-    """The course_lib Schedule of a menu label (SCHEDULES) for η₀ = lr; None for constant."""
+    """The course_lib Schedule of a menu label (SCHEDULES) for η₀ = lr; None for constant. A
+    cosine ends at the run's last step (T = steps)."""
     name, options = SCHEDULES[label]
+    if "T" in options:
+        options = {**options, "T": steps}
     return None if name == "constant" else schedule(name, lr, **options)
 
 
