@@ -46,7 +46,7 @@ test: $(STAMP)
 # computes runs again (the notebooks with their widget cells re-run, conftest.py); the browser
 # and the checks of files and packaging, whose outcome no CPU feature changes, run once, in
 # `make test`.
-CPU_INDEPENDENT := --ignore=tests/test_static_views.py \
+CPU_INDEPENDENT := --ignore=tests/test_static_views.py --ignore=tests/test_exercise_notebooks.py \
 	--ignore=tests/test_environment.py --ignore=tests/test_maintainer_files.py \
 	--ignore=tests/test_lint.py --ignore=tests/test_reading_path.py
 test-cpu: $(STAMP)
