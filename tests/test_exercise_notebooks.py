@@ -13,7 +13,8 @@ from course_lib.exercises import EXERCISES
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 WITH_EXERCISES = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
-                        if any(i.startswith(p.name[:2] + ".") for i in EXERCISES))
+                        if p.name[:2] != "00" and any(i.startswith(p.name[:2] + ".") for i in EXERCISES))
+"""00 has no Exercises section: it works one example through (see its own test below)."""
 
 
 def cells(path):
@@ -64,3 +65,14 @@ def test_without_its_solutions_the_notebook_runs_and_nothing_is_attempted(path):
     client.execute()          # raises CellExecutionError, with the traceback, on an error
     results = [text(c) for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
     assert results and all("not attempted yet" in r for r in results), results
+
+
+def test_start_here_works_one_example_through():
+    """00 shows the four outcomes in order: not attempted, a named mistake, a hint, a ✓."""
+    path = NOTEBOOKS / "00_start_here.ipynb"
+    outputs = [text(c) for c in cells(path) if 'check("00.1"' in "".join(c["source"])
+               or 'hint("00.1"' in "".join(c["source"])]
+    assert outputs[0].startswith("· 00.1: not attempted yet")
+    assert outputs[1].startswith("✗ 00.1: ") and "Likely: " in outputs[1]
+    assert outputs[2].startswith("hint 1 of ")
+    assert outputs[-1].startswith("✓ 00.1: ")
