@@ -76,3 +76,17 @@ def test_start_here_works_one_example_through():
     assert outputs[1].startswith("✗ 00.1: ") and "Likely: " in outputs[1]
     assert outputs[2].startswith("hint 1 of ")
     assert outputs[-1].startswith("✓ 00.1: ")
+
+
+def test_readme_and_start_here_list_every_exercise():
+    """Both lists are generated from course_lib.exercises: run tools/exercise_list.py."""
+    import sys
+    sys.path.insert(0, str(NOTEBOOKS.parent))
+    from tools.exercise_list import HEADING, readme_block, start_here_cell
+    assert readme_block() in (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    cell = next(c for c in cells(NOTEBOOKS / "00_start_here.ipynb")
+                if "".join(c["source"]).startswith(HEADING))
+    assert "".join(cell["source"]) == start_here_cell()
+    for i in EXERCISES:
+        if i[:2] != "00":
+            assert f"{i} {EXERCISES[i].title}" in start_here_cell()
