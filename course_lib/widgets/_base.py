@@ -850,6 +850,23 @@ def slider_layout(description_width=90, track=TRACK, readout=True):
                                 max_width="100%"))
 
 
+def check_arguments(**given):
+    """Refuse the arguments a widget was made with that its sliders cannot show: `given` maps
+    an argument's name to (value, slider). ipywidgets would move such a value silently to the
+    slider's end (lr=100 would run with 31.6), so a ValueError names the argument, its value
+    and the slider's range instead; a TypeError for a value that is not a number."""
+    for name, (value, slider) in given.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise TypeError(f"Invalid {name}: {value!r}; expected a number")
+        lo, hi = slider.min, slider.max
+        if isinstance(slider, W.FloatLogSlider):
+            lo, hi = slider.base ** lo, slider.base ** hi
+        span = (hi - lo) * 1e-9
+        if not (math.isfinite(value) and lo - span <= value <= hi + span):
+            raise ValueError(f"Invalid {name}: {value!r}; expected a number in [{lo:.4g}, "
+                             f"{hi:.4g}] (the range of its slider, {slider.description!r})")
+
+
 def control_row(*children):
     """A row of controls that wraps onto more lines rather than squeezing them."""
     return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="center",

@@ -9,7 +9,8 @@ import numpy as np
 from .. import activations as _activations
 from .. import costs as _costs
 from .._checks import choice, finite_array, positive
-from ._base import FigureWidget, control_row, course_style, new_figure, slider_layout
+from ._base import (FigureWidget, check_arguments, control_row, course_style, new_figure,
+                    slider_layout)
 
 FIVE = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 Z_RANGE = (-5.0, 5.0)
@@ -26,6 +27,7 @@ class ActivationExplorer(FigureWidget):
         self.z0_slider = W.FloatSlider(value=float(z0), min=Z_RANGE[0], max=Z_RANGE[1], step=0.1,
                                        description="z₀", continuous_update=True,
                                        **slider_layout(30))
+        check_arguments(z0=(z0, self.z0_slider))
         with course_style():
             fig = new_figure((6.2, 3.9))
             self.ax_f, self.ax_d = fig.subplots(1, 2)
@@ -153,6 +155,7 @@ class SlowdownRace(FigureWidget):
                                       **slider_layout(30))
         self.lr_slider = W.FloatSlider(value=lr, min=0.01, max=1.0, step=0.01, description="η",
                                        **slider_layout(30))
+        check_arguments(w0=(w0, self.w_slider), b0=(b0, self.b_slider), lr=(lr, self.lr_slider))
         self.preset = W.Dropdown(options=["(custom)", *SLOWDOWN_PRESETS], value="(custom)",
                                  description="preset", style={"description_width": "50px"},
                                  layout=W.Layout(width="auto", flex="0 1 340px"))

@@ -17,7 +17,7 @@ from .._checks import choice
 from ..gradcheck import format_error
 from ..inspector import SATURATED, inspect_layers, saturation, saturation_data, toy_problem
 from ._base import (FigureWidget, control_row, course_style, new_figure, quiet_numpy,
-                    slider_layout)
+                    slider_layout, check_arguments)
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TOL = 1e-7  # a correct float64 gradient agrees with central differences far below this
@@ -39,6 +39,7 @@ class NeuronExplorer(FigureWidget):
         self.w1 = W.FloatSlider(value=w1, description="w₁", **slider, **slider_layout(30))
         self.w2 = W.FloatSlider(value=w2, description="w₂", **slider, **slider_layout(30))
         self.b = W.FloatSlider(value=b, description="b", **slider, **slider_layout(30))
+        check_arguments(w1=(w1, self.w1), w2=(w2, self.w2), b=(b, self.b))
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "relu"], value=activation,
                                      description="f", style={"description_width": "30px"},
                                      layout=W.Layout(width="auto", flex="1 1 200px",
@@ -252,6 +253,7 @@ class DeltaInspector(FigureWidget):
     def __init__(self, seed=0, activation="sigmoid"):
         self.seed = W.IntSlider(value=seed, min=0, max=20, description="seed",
                                 continuous_update=False, **slider_layout(40))
+        check_arguments(seed=(seed, self.seed))
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "elu"], value=activation,
                                      description="σ", style={"description_width": "20px"},
                                      layout=W.Layout(width="auto", flex="0 1 160px"))
@@ -369,6 +371,7 @@ class SaturationExplorer(FigureWidget):
                                       description="weight scale", readout_format=".3g",
                                       continuous_update=False, **slider_layout(95))
         self.scale.add_class("saturation-scale")
+        check_arguments(scale=(scale, self.scale))
         self.activation = W.Dropdown(options=["sigmoid", "tanh", "relu"], value=activation,
                                      description="σ", style={"description_width": "20px"},
                                      layout=W.Layout(width="auto", flex="0 1 160px"))

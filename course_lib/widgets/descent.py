@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch
 from ..optimizers import SGD
 from ..surfaces import descend, himmelblau, parabola
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
-                    quiet_numpy, slider_layout)
+                    quiet_numpy, slider_layout, check_arguments)
 
 REGIMES = ("slow", "good", "oscillating", "divergent")
 
@@ -72,6 +72,8 @@ class Descent1D(FigureWidget):
                                 description="learning rate η", readout_format=".3f",
                                 continuous_update=True, **slider_layout(105))
         self.lr.add_class("descent-lr")
+        if lr is not None:
+            check_arguments(lr=(lr, self.lr))
         self.presets = {
             "slow": dict(lr=_snap(0.04 * self.bound, step),
                          says="η far below 1/L: small steps, still far from x* at the end"),
@@ -183,6 +185,7 @@ class GradientExplorer(FigureWidget):
                     **slider_layout(30))
         self.x = W.FloatSlider(value=x, min=s.xlim[0], max=s.xlim[1], description="x₀", **opts)
         self.y = W.FloatSlider(value=y, min=s.ylim[0], max=s.ylim[1], description="y₀", **opts)
+        check_arguments(x=(x, self.x), y=(y, self.y))
         self.x.add_class("gradient-x")
         self.y.add_class("gradient-y")
         with course_style():

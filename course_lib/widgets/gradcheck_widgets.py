@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import activations as _activations
 from .._checks import choice, positive
-from ._base import FigureWidget, control_row, course_style, new_figure, slider_layout
+from ._base import (FigureWidget, check_arguments, control_row, course_style, new_figure,
+                    slider_layout)
 
 H_EXPONENTS = (-16.0, 0.0)
 ERROR_FLOOR = 1e-18   # an error of exactly 0 is drawn here (a log axis has no 0)
@@ -136,6 +137,7 @@ class StepSizeExplorer(FigureWidget):
                                          max=H_EXPONENTS[1], step=0.05, description="h",
                                          readout_format=".1e", continuous_update=True,
                                          **slider_layout(30))
+        check_arguments(h=(h, self.h_slider))
         self.hs = np.logspace(*H_EXPONENTS, 321)
         with course_style():
             fig = new_figure((6.2, 4.4))

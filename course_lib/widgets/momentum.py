@@ -17,7 +17,7 @@ from ..momentum_theory import measured_rate, nesterov_lookahead, polyak, rate_of
 from ..optimizers import SGD
 from ..surfaces import bowl, descend
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
-                    quiet_numpy, slider_layout)
+                    quiet_numpy, slider_layout, check_arguments)
 
 TOL = 1e-8  # "converged": f − f* ≤ 1e-8
 KAPPA = 25  # the presets' condition number
@@ -111,6 +111,8 @@ class MomentumExplorer(FigureWidget):
         self.condition = W.IntSlider(value=condition, min=1, max=100, step=1,
                                      description="condition κ", continuous_update=True,
                                      **slider_layout(105))
+        check_arguments(lr=(lr, self.lr), momentum=(momentum, self.momentum),
+                        condition=(condition, self.condition))
         for c, css in ((self.lr, "momentum-lr"), (self.momentum, "momentum-beta"),
                        (self.nesterov, "momentum-nesterov"), (self.condition, "momentum-kappa")):
             c.add_class(css)

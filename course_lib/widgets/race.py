@@ -17,7 +17,7 @@ from matplotlib.colors import to_hex
 from ..optimizers import SGD, AdaGrad, Adam, RMSprop
 from ..surfaces import bowl, descend, himmelblau, rosenbrock, saddle
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
-                    quiet_numpy, slider_layout)
+                    quiet_numpy, slider_layout, check_arguments)
 
 RACERS = {  # name: (make(lr), colour): Okabe & Ito's colour-blind-safe palette
     "SGD": (lambda lr: SGD(lr=lr), "#000000"),                                   # black
@@ -169,6 +169,7 @@ class OptimizerRace(FigureWidget):
             sl = W.FloatLogSlider(value=start[name], base=10, min=EXPONENTS[0],
                                   max=EXPONENTS[-1], step=0.25, description=name,
                                   readout_format=".2g", continuous_update=True, **kw)
+            check_arguments(**{f"lrs[{name!r}]": (start[name], sl)})
             sl.add_class(f"race-lr-{name.lower()}")
             self.sliders[name] = sl
         self.presets = PRESETS

@@ -16,7 +16,7 @@ from ..gradcheck import format_error
 from ..optimizers import SGD
 from ..stochastic import digits_model, run_sgd, schedule, steps_per_epoch
 from ._base import (Blitter, FigureWidget, control_row, course_style, new_figure, preset_buttons,
-                    quiet_numpy, slider_layout)
+                    quiet_numpy, slider_layout, check_arguments)
 
 STEPS = 200
 FLOOR = 1e-12
@@ -119,6 +119,8 @@ class SGDExplorer(FigureWidget):
                                    description="schedule", style={"description_width": "105px"},
                                    layout=W.Layout(width="auto", flex="1 1 300px",
                                                    max_width="100%"))
+        check_arguments(lr=(lr, self.lr), momentum=(momentum, self.momentum),
+                        seed=(seed, self.seed))
         for c, css in ((self.lr, "sgd-lr"), (self.momentum, "sgd-beta"), (self.batch, "sgd-B"),
                        (self.seed, "sgd-seed"), (self.schedule, "sgd-schedule")):
             c.add_class(css)

@@ -3,7 +3,7 @@ from importlib import metadata
 
 import ipywidgets as W
 
-from ._base import Controlled, control_row, slider_layout
+from ._base import Controlled, check_arguments, control_row, slider_layout
 
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipympl", "scikit-learn", "jupyterlab",
             "nbval", "course-lib")
@@ -43,6 +43,7 @@ class AliveCheck(Controlled):
     def __init__(self, value=3):
         self.slider = W.IntSlider(value=value, min=0, max=20, description="x",
                                   continuous_update=True, **slider_layout(40, track=220))
+        check_arguments(value=(value, self.slider))
         self.result = W.HTML()
         self.box = W.VBox([control_row(self.slider), self.result],
                           layout=W.Layout(max_width="520px"))
