@@ -14,6 +14,7 @@ function that raises NotImplementedError (the stub a notebook starts from), is "
 attempted". An exercise with rtol None is open-ended (more than one answer is right: a
 training loop must reach a stated accuracy); its checker still rejects answers that fail.
 """
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -135,9 +136,9 @@ class FunctionExercise(Exercise):
 
     @staticmethod
     def _call(f, args):
-        """f on fresh copies of args (so an answer that changes its inputs in place changes
-        nothing the checker uses afterwards)."""
-        copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        """f on fresh copies of args, arrays inside dicts and lists included (so an answer that
+        changes its inputs in place changes nothing the checker uses afterwards)."""
+        copies = copy.deepcopy(list(args))
         with np.errstate(all="ignore"):
             return f(*copies)
 
