@@ -12,6 +12,9 @@ then per exercise a markdown cell "### Exercise NN.k: title" with the task, the 
 cell (tag `exercise`: a stub that the checker reports as "not attempted yet") and the solution
 cell below it (tag `solution`, source collapsed, first line "# solution of NN.k"). An existing
 section is replaced. Execute the notebook afterwards (tools/run_notebooks.py).
+
+Stubs and solutions must not rebind a name that an earlier widget cell reads: conftest.py
+re-runs the widget cells after the notebook's last cell, in the same kernel.
 """
 import json
 import uuid
