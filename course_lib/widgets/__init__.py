@@ -12,8 +12,10 @@ from .momentum import momentum_explorer, show_convergence_map
 from .race import optimizer_race
 from .sgd import sgd_explorer
 from .training import static_figure, training_widget
+from .generalization import generalization_explorer
 
 __all__ = ["delta_inspector", "graph_explorer", "neuron_explorer", "saturation_explorer",
            "activation_explorer", "slowdown_race", "step_size_explorer", "alive_check",
            "check_versions", "versions", "descent_1d", "gradient_explorer", "momentum_explorer",
-           "show_convergence_map", "optimizer_race", "sgd_explorer", "training_widget", "new_figure", "static_figure"]
+           "show_convergence_map", "optimizer_race", "sgd_explorer", "training_widget", "new_figure", "static_figure",
+           "generalization_explorer"]

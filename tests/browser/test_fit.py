@@ -68,6 +68,7 @@ NOTEBOOKS = {
     "10_backprop_for_matrix_functions.ipynb": 1,
     "11_batch_normalization.ipynb": 2,
     "12_training_on_digits.ipynb": 7,
+    "13_generalization.ipynb": 4,
 }
 
 WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
