@@ -58,6 +58,17 @@ def best_plain(L, mu):
     return Tuning(2 / (L + mu), 0.0, (L - mu) / (L + mu))
 
 
+def largest_stable_lr(momentum, L, nesterov=False):
+    """The largest η whose rate on curvature L is below 1 for this momentum, found by bisection
+    on `rate_of` (heavy ball: 2(1 + β)/L; plain gradient descent, β = 0: 2/L)."""
+    L = positive(L, "L")
+    lo, hi = 0.0, 10.0 / L
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rate_of(mid, momentum, [L], nesterov) < 1 else (lo, mid)
+    return lo
+
+
 def iteration_matrix(lr, momentum, curvature, nesterov=False):
     """The 2×2 matrix that maps the state of one eigen-direction to the next.
 

@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import (InputTypeError, NonFiniteError, choice, count, describe, finite_array, flag,
-                      labels, matrix, positive, seed as _seed)
+                      labels, matrix, nonnegative, positive, seed as _seed)
 from .activations import sigmoid
 from .data import load_digits
 from .optimizers import SGD, Optimizer
@@ -131,7 +131,7 @@ class TwoFeatureLogistic:
         if self.y.size != self.X.shape[1]:
             raise ValueError(f"y has {self.y.size} labels; expected {self.X.shape[1]}, one per "
                              f"column of X (shape {self.X.shape})")
-        self.l2 = _nonnegative(l2, "l2")
+        self.l2 = nonnegative(l2, "l2")
         self.m = self.X.shape[1]
         self.s = 2.0 * self.y - 1.0                   # the labels as ±1
         self.signed = self.X * self.s                 # columns sᵢxᵢ
@@ -540,7 +540,7 @@ class _Annealing(Schedule):
     def __init__(self, lr0, T=100, lr_min=0.0):
         super().__init__(lr0)
         self.T = count(T, "T")
-        self.lr_min = _nonnegative(lr_min, "lr_min")
+        self.lr_min = nonnegative(lr_min, "lr_min")
         if self.lr_min > self.lr0:
             raise ValueError(f"Invalid lr_min: {lr_min!r}; expected a number in [0, lr0] = "
                              f"[0, {self.lr0!r}]")
@@ -873,15 +873,6 @@ def _indices(idx, m):
         raise ValueError(f"idx holds {bad[0]}; expected example indices in 0..{m - 1} "
                          f"({bad.size} out of range)")
     return arr
-
-
-def _nonnegative(value, name):
-    """A finite number ≥ 0."""
-    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise InputTypeError(f"Invalid {name}: {value!r}; expected a finite number ≥ 0")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"Invalid {name}: {value!r}; expected a finite number ≥ 0")
-    return float(value)
 
 
 def _generator(rng, name="rng"):

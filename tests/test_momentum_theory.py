@@ -137,3 +137,11 @@ def test_measured_rate_of_a_run_that_reached_zero_early_is_zero():
     for tail in (0.0, 1e-300, -1e-17):
         assert measured_rate(np.array([1.0, 0.5, 0.25, tail] + [0.0] * 8)) == 0.0
     assert np.isnan(measured_rate(np.array([1.0, 0.5, np.nan] + [0.0] * 8)))
+
+
+def test_largest_stable_lr_is_the_heavy_ball_limit():
+    from course_lib.momentum_theory import largest_stable_lr
+    for beta in (0.0, 0.5, 0.9):
+        assert largest_stable_lr(beta, 2.0) == pytest.approx(2 * (1 + beta) / 2.0, rel=1e-12)
+    # Nesterov's is lower: 2(1 + β)/((1 + 2β)L)
+    assert largest_stable_lr(0.9, 1.0, nesterov=True) == pytest.approx(3.8 / 2.8, rel=1e-12)

@@ -2,7 +2,7 @@
 contraction factor on a parabola."""
 import numpy as np
 
-from ..momentum_theory import rate_of
+from ..momentum_theory import largest_stable_lr
 from ._core import FunctionExercise, Mistake, NumberExercise
 
 
@@ -16,16 +16,6 @@ def _step_cases(rng):
             (rng.normal(size=(4, 2)), rng.normal(size=(4, 2)), 0.37),
             (np.array([2.0]), np.array([0.0]), 1.5),          # a zero gradient: no move
             (np.array([1.0, -1.0]), np.array([-3.0, 5.0]), 1e-3)]
-
-
-def _largest_stable_lr(L):
-    """The largest η whose rate on curvature L is < 1, found by bisection on course_lib's
-    rate (β = 0: plain gradient descent)."""
-    lo, hi = 0.0, 10.0 / L
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if rate_of(mid, 0.0, [L]) < 1 else (lo, mid)
-    return lo
 
 
 EXERCISES = [
@@ -43,7 +33,7 @@ EXERCISES = [
         hints=["Write f''(x): it is the same everywhere on a parabola; call it L.",
                "Each step multiplies the error by 1 − ηL; it shrinks while |1 − ηL| < 1.",
                "|1 − ηL| < 1 means 0 < η < 2/L, and L = f'' = 4 here."],
-        reference=lambda: _largest_stable_lr(4.0), rtol=1e-6,
+        reference=lambda: largest_stable_lr(0.0, 4.0), rtol=1e-6,
         mistakes=[Mistake(0.25, "1/L is the η that reaches the minimum in one step; the "
                                 "iterates still converge (oscillating) up to 2/L"),
                   Mistake(1.0, "L is f'' = 4, not the 2 in front of x²: f'(x) = 4x")]),

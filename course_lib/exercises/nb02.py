@@ -2,7 +2,7 @@
 Polyak's rate for a given condition number."""
 import numpy as np
 
-from ..momentum_theory import polyak, rate_of
+from ..momentum_theory import largest_stable_lr, polyak
 from ._core import FunctionExercise, Mistake, NumberExercise
 
 
@@ -18,15 +18,6 @@ def _cases(rng):
             (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), 0.5, 0.5),
             (np.array([1.0, 2.0]), np.zeros(2), np.array([0.5, -1.0]), 0.2, 0.0),   # β = 0
             (np.array([1.0]), np.array([3.0]), np.array([0.0]), 0.1, 0.99)]       # coasting
-
-
-def _largest_stable_lr(beta, L):
-    """The largest η with rate < 1 on curvature L for this β (bisection on course_lib's rate)."""
-    lo, hi = 0.0, 10.0 / L
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if rate_of(mid, beta, [L]) < 1 else (lo, mid)
-    return lo
 
 
 EXERCISES = [
@@ -50,7 +41,7 @@ EXERCISES = [
         hints=["Here L = 1. Without momentum the limit is 2/L; momentum moves it.",
                "The error obeys z² − (1 + β − ηL) z + β = 0; at the limit one root is z = −1.",
                "z = −1: 1 + (1 + β − ηL) + β = 0, so η = 2(1 + β)/L."],
-        reference=lambda: _largest_stable_lr(0.9, 1.0), rtol=1e-6,
+        reference=lambda: largest_stable_lr(0.9, 1.0), rtol=1e-6,
         mistakes=[Mistake(2.0, "2/L is plain gradient descent's limit; with momentum β it "
                                "grows to 2(1 + β)/L"),
                   Mistake(2 / 1.9, "the limit grows with β: 2(1 + β)/L, not 2/((1 + β)L)")]),
