@@ -21,8 +21,13 @@ targets. PyTorch is optional (not a dependency of the course): without it its
 rows are skipped with a message. Also measured: the retrain of notebook 12's training widget
 with its default settings (goal ≤ 100 ms), training only and with the redraw.
 
+Then course_lib's cost per training step at batch 64, part by part (backprop, the optimizer's
+step, train()'s copy of the state before each step) and per epoch (train()'s two accuracy
+measurements): CPU time of this thread, the fastest of several repetitions, on one BLAS thread
+as in train(). Where the time goes, and so what a change could save.
+
 Targets: course_lib ≤ 1/3 of PyTorch's time and ≤ 1/20 of scikit-learn's.
-Run:  .venv/bin/python benchmarks/bench_time_to_accuracy.py [--seeds 5]
+Run:  .venv/bin/python benchmarks/bench_time_to_accuracy.py [--seeds 5] [--parts-only]
 (any Python with course_lib importable from the repository root; torch if you want its rows).
 """
 import argparse
@@ -183,6 +188,43 @@ def widget_times(repeats=7):
     return statistics.median(retrain), statistics.median(update), WIDGET_DEFAULTS, w.summary()
 
 
+def step_parts(split, repeats=9):
+    """{(network, dtype): {part: µs}} for one step at batch 64 and one epoch's bookkeeping."""
+    from course_lib._blas import one_blas_thread
+    from course_lib.training import _Snapshots
+
+    def fastest(f, n):
+        best = float("inf")
+        for _ in range(repeats):
+            t = time.thread_time()
+            for _ in range(n):
+                f()
+            best = min(best, (time.thread_time() - t) / n)
+        return 1e6 * best
+
+    parts = {}
+    for arch, bn in (("plain", False), ("batchnorm", True)):
+        for dtype in ("float64", "float32"):
+            net = MLP(SIZES, activation="relu", batch_norm=bn, seed=0, dtype=dtype)
+            X = split.X_train.astype(dtype)
+            Y = np.eye(SIZES[-1], dtype=dtype)[:, split.y_train]
+            order = np.random.default_rng(0).permutation(X.shape[1])
+            Xb, Yb = X[:, order][:, :BATCH], Y[:, order][:, :BATCH]    # a batch as train slices it
+            Xv = split.X_val.astype(dtype)
+            opt, snapshots = SGD(LR, momentum=MOMENTUM), _Snapshots(net)
+            _, grads = net._backprop(Xb, Yb, update_stats=True)
+            with one_blas_thread():
+                p = {"backprop": fastest(lambda: net._backprop(Xb, Yb, update_stats=True), 500),
+                     "optimizer step": fastest(lambda: opt.step(net.params, grads), 500),
+                     "state copy": fastest(lambda: snapshots.take(0), 500),
+                     "accuracies per epoch": fastest(lambda: (net.predict(X), net.predict(Xv)), 20)}
+            steps = -(-X.shape[1] // BATCH)
+            p["epoch (estimate)"] = steps * (p["backprop"] + p["optimizer step"]
+                                             + p["state copy"]) + p["accuracies per epoch"]
+            parts[arch, dtype] = p
+    return parts
+
+
 def fmt(seconds):
     return "not reached" if not np.isfinite(seconds) else f"{1e3 * seconds:,.0f} ms"
 
@@ -191,6 +233,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--max-epochs", type=int, default=60)
+    parser.add_argument("--parts-only", action="store_true",
+                        help="only the cost of a step, part by part (no peers, no widget)")
     args = parser.parse_args()
     seeds, E = range(args.seeds), args.max_epochs
     split = digits_split("stratified")
@@ -205,6 +249,19 @@ def main():
     versions = (f"numpy {np.__version__}, scikit-learn {sklearn.__version__}"
                 + (f", torch {torch.__version__}" if torch else "")
                 + f"; Python {platform.python_version()}, {os.cpu_count()} CPU cores")
+    load = ("; load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+            if hasattr(os, "getloadavg") else "")
+    parts = step_parts(split)
+    print(f"course_lib's cost at batch {BATCH} (µs of CPU time, the fastest of 9 repetitions; "
+          f"{versions}{load})")
+    names = list(next(iter(parts.values())))
+    print("| network | dtype | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for (arch, dtype), p in parts.items():
+        print(f"| {arch} | {dtype} | " + " | ".join(f"{p[k]:,.0f}" for k in names) + " |")
+    print()
+    if args.parts_only:
+        return
     print(f"Time to {100 * TARGET:.0f} % validation accuracy, median over {args.seeds} seeds "
           f"({versions})\n")
 
@@ -269,7 +326,9 @@ def main():
                 f" (bare numpy: {floor:.2f}, {'within' if floor <= goal else 'beyond'} the target)"
             print(f"  {arch}, {name}: ratio {ratio:.2f} → target {verdict}{reach}")
     print(f"  widget retrain {1e3 * retrain:.0f} ms → goal {'met' if retrain <= 0.1 else 'NOT met'}")
-    print(f"\n(course_lib {course_lib.__version__})")
+    load = ("; load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+            if hasattr(os, "getloadavg") else "")
+    print(f"\n(course_lib {course_lib.__version__}{load})")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Column convention throughout: a batch of m examples is a matrix with one example per column.
 """
+from ._memory import keep_freed_blocks
 from . import activations, batchnorm, costs
 from .backprop import backprop, bias_gradient, hidden_error, output_error, weight_gradient
 from .data import digits_split, load_digits
@@ -10,6 +11,8 @@ from .network import MLP, one_hot
 from .optimizers import SGD, AdaGrad, Adam, RMSprop
 from .training import History, default_setup, train
 from . import graph, inspector, neuron, stochastic
+
+keep_freed_blocks()       # full-batch steps: no page faults for fresh memory (_memory.py)
 
 __version__ = "0.1.0"
 

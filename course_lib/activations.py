@@ -21,8 +21,9 @@ class Activation:
 
     elementwise = True
 
-    def __init__(self, name, f, prime):
+    def __init__(self, name, f, prime, prime_from_output=None):
         self.name, self._f, self._prime = name, f, prime
+        self._prime_a = prime_from_output   # σ'(z) from a = σ(z), where that is cheaper
 
     def __call__(self, z):
         return self._f(_float(z))
@@ -35,18 +36,46 @@ class Activation:
         """∂C/∂z = ∂C/∂a ⊙ σ'(z)."""
         return grad_a * self.prime(z)
 
+    def _backward(self, z, a, grad_a):
+        """backward(z, grad_a) for float arrays, given a = σ(z) as well (the network's fast path,
+        backprop._backprop_fast): the same numbers, with σ'(z) computed from a where that is
+        cheaper (sigmoid: a(1 − a), tanh: 1 − a²) and ReLU's 0/1 mask used as it is. grad_a, a
+        fresh array, is overwritten."""
+        if self._prime_a is not None:
+            return np.multiply(grad_a, self._prime_a(a), out=grad_a)
+        if self is relu:
+            return np.multiply(grad_a, z >= 0, out=grad_a)   # × 1.0 or × 0.0, as with prime(z)
+        return self.backward(z, grad_a)
+
     def __repr__(self):
         return f"<activation {self.name}>"
 
 
 def _sigmoid(z):
-    # exp of a non-positive number only: no overflow for large |z|
+    # 1/(1 + e) where z ≥ 0 and e/(1 + e) where z < 0, with e = exp(−|z|): exp of a non-positive
+    # number only, so no overflow for large |z|. The numerator, 1 or e, is max(e, [z ≥ 0])
+    # because 0 ≤ e ≤ 1: the same numbers as np.where(z >= 0, 1/(1 + e), e/(1 + e)), several
+    # times faster (np.where is slow on a mask of mixed signs).
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    a = np.maximum(e, z >= 0)
+    e += 1.0
+    a /= e
+    return a if isinstance(a, np.ndarray) else np.asarray(a)   # a 0-d array stays an array
 
 
-sigmoid = Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)))
-tanh = Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2)
+def _sigmoid_prime(z):
+    a = _sigmoid(z)
+    return a * (1.0 - a)
+
+
+def _sigmoid_prime_from_output(a):
+    prime = 1.0 - a
+    prime *= a           # a(1 − a), as _sigmoid_prime computes it
+    return prime
+
+
+sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_prime_from_output)
+tanh = Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, lambda a: 1.0 - a ** 2)
 identity = Activation("identity", lambda z: z.copy(), np.ones_like)
 # ReLU'(0) = 1: any value in [0, 1] is a valid subgradient at the kink.
 relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z >= 0).astype(z.dtype))

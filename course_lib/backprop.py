@@ -10,7 +10,12 @@ mode (batch statistics) every example's cost depends on every column of zˡ, and
 is m·∂C/∂zˡ instead (see `batchnorm_error`): the same numbers BP3 and BP4 then average.
 """
 
+import numpy as np
+
+from . import activations as _activations
 from . import batchnorm
+from . import costs as _costs
+from ._blas import one_blas_thread
 
 
 def output_error(cost, zL, aL, y, activation):
@@ -147,3 +152,100 @@ def backprop_bn(params, X, Y, activations, cost, bn_layers, eps=batchnorm.EPS):
         if l > 1:
             delta = hidden_error(params[f"W{l}"], delta, z_bns[l - 1], activations[l - 1])  # BP2
     return cost.value(acts[L], Y, z_bns[L]), {k: grads[k] for k in params}, caches
+
+
+# -- the network's fast path ---------------------------------------------------------------
+# MLP.backprop and train() call _backprop_fast, MLP.forward and predict call _output: the same
+# numpy operations as backprop/backprop_bn and feedforward_bn above, on the same numbers in the
+# same order, so the same results to the last bit (tests/test_fast_path.py compares them), with
+# less around them: no lists of every layer's z, no checks (the network checked its inputs once),
+# arrays overwritten where they are fresh, σ'(ẑˡ) from aˡ where that is cheaper (sigmoid: a(1 − a),
+# Activation._backward), and softmax sharing its exponentials with the cross-entropy. All
+# parameters must have X's dtype (MLP keeps them so); other inputs take the paths above.
+
+def _same_dtype(X, *stores):
+    """Do all arrays in the dicts `stores` have X's dtype?"""
+    return all(a.dtype == X.dtype for store in stores for a in store.values())
+
+
+def _backward_hidden(activation, z, a, grad_a):
+    """activation.backward(z, grad_a) given a = σ(z) too (grad_a is overwritten)."""
+    if type(activation) is _activations.Activation:
+        return activation._backward(z, a, grad_a)
+    return activation.backward(z, grad_a)
+
+
+def _backprop_fast(params, X, Y, activations, cost, bn_layers=frozenset(), eps=batchnorm.EPS):
+    """backprop (no layer in bn_layers) or backprop_bn, as (C, grads, caches)."""
+    if not (_same_dtype(X, params) and Y.dtype == X.dtype):
+        if not bn_layers:
+            return (*backprop(params, X, Y, activations, cost), None)
+        return backprop_bn(params, X, Y, activations, cost, bn_layers, eps=eps)
+    L = len(activations) - 1
+    m = X.shape[1]
+    z_bns, acts, caches = [None] * (L + 1), [X] * (L + 1), [None] * (L + 1)
+    C = None
+    for l in range(1, L + 1):
+        z = params[f"W{l}"] @ acts[l - 1]
+        z += params[f"b{l}"]
+        if l in bn_layers:
+            z, caches[l] = batchnorm._forward_fast(z, params[f"gamma{l}"], params[f"beta{l}"], eps)
+        z_bns[l] = z
+        if l == L and type(activations[L]) is _activations.Softmax \
+                and type(cost) is _costs.CrossEntropy:
+            shifted = z - z.max(axis=0, keepdims=True)   # softmax and its cross-entropy from
+            e = np.exp(shifted)                          # the same shifted z and exponentials
+            total = e.sum(axis=0, keepdims=True)
+            e /= total
+            acts[L] = e                                                # Softmax.__call__
+            log_a = np.subtract(shifted, np.log(total), out=shifted)   # Softmax.log
+            C = -float(np.sum(np.multiply(Y, log_a, out=log_a))) / m   # CrossEntropy.value
+        else:
+            acts[l] = activations[l](z)
+    if C is None:
+        C = cost.value(acts[L], Y, z_bns[L])
+    grads = {}
+    delta = output_error(cost, z_bns[L], acts[L], Y, activations[L])                    # BP1
+    for l in range(L, 0, -1):
+        if l in bn_layers:                                                # batchnorm_error
+            delta, grad_gamma, grad_beta = batchnorm._backward_fast(delta, caches[l])
+            grad_gamma /= m
+            grad_beta /= m
+            grads[f"gamma{l}"], grads[f"beta{l}"] = grad_gamma, grad_beta
+        grads[f"b{l}"] = delta.sum(axis=1, keepdims=True) / m                          # BP3
+        grad_W = delta @ acts[l - 1].T                                                 # BP4
+        grad_W /= m
+        grads[f"W{l}"] = grad_W
+        if l > 1:                                                                      # BP2
+            delta = _backward_hidden(activations[l - 1], z_bns[l - 1], acts[l - 1],
+                                     params[f"W{l}"].T @ delta)
+    return C, {k: grads[k] for k in params}, caches
+
+
+def _output(params, X, activations, bn_layers=frozenset(), bn_state=None, train=False,
+            eps=batchnorm.EPS):
+    """aᴸ, the last of feedforward_bn's activations (feedforward's without BN layers)."""
+    if not _same_dtype(X, params, bn_state or {}):
+        return feedforward_bn(params, X, activations, bn_layers, bn_state, train=train,
+                              eps=eps)[2][-1]
+    a = X
+    for l in range(1, len(activations)):
+        z = params[f"W{l}"] @ a
+        z += params[f"b{l}"]
+        if l in bn_layers:
+            gamma, beta = params[f"gamma{l}"], params[f"beta{l}"]
+            if train:
+                z = batchnorm._forward_fast(z, gamma, beta, eps)[0]
+            else:                                     # batchnorm.inference, z overwritten
+                scale = gamma / np.sqrt(bn_state[f"var{l}"] + eps)
+                z *= scale
+                z += beta - scale * bn_state[f"mean{l}"]
+        a = activations[l](z)
+    return a
+
+
+# One BLAS thread inside each public function that multiplies matrices (_blas.py): assigned here
+# rather than decorated, so that inspect.getsource shows each function exactly as written above.
+feedforward, backprop, hidden_error, weight_gradient, feedforward_bn, backprop_bn = map(
+    one_blas_thread, (feedforward, backprop, hidden_error, weight_gradient, feedforward_bn,
+                      backprop_bn))

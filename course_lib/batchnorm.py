@@ -128,6 +128,43 @@ def update_running(running_mean, running_var, cache, momentum=MOMENTUM):
 _forward, _inference, _backward, _update_running = forward, inference, backward, update_running
 
 
+# -- the network's fast path (backprop._backprop_fast) ----------------------------------------
+# forward and backward's operations in the same order, so the same numbers to the last bit
+# (tests/test_fast_path.py compares them), written into arrays the network no longer needs
+# instead of new ones. For arrays of one dtype; no checks.
+
+def _forward_fast(z, gamma, beta, eps):
+    """forward(z, gamma, beta, eps); z, a fresh array, is overwritten (it becomes ẑ)."""
+    m = z.shape[1]
+    mean = z.sum(axis=1, keepdims=True) / m                          # (1)
+    centered = np.subtract(z, mean, out=z)
+    var = (centered * centered).sum(axis=1, keepdims=True) / m       # (2)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    z_hat = np.multiply(centered, inv_std, out=centered)             # (3)
+    y = gamma * z_hat
+    y += beta                                                        # (4)
+    return y, BNCache(z_hat, inv_std, gamma, mean, var)
+
+
+def _backward_fast(grad_y, cache):
+    """backward(grad_y, cache); grad_y, a fresh array, is overwritten."""
+    z_hat = cache.z_hat
+    m = grad_y.shape[1]
+    product = grad_y * z_hat
+    grad_gamma = product.sum(axis=1, keepdims=True)                  # [A]
+    grad_beta = grad_y.sum(axis=1, keepdims=True)                    # [B]
+    grad_z_hat = np.multiply(grad_y, cache.gamma, out=product)       # (5)
+    mean_grad = grad_z_hat.sum(axis=1, keepdims=True) / m            # [C]: its two sums,
+    scratch = np.multiply(grad_z_hat, z_hat, out=grad_y)
+    sum_product = scratch.sum(axis=1, keepdims=True)
+    grad_z = np.subtract(grad_z_hat, mean_grad, out=grad_z_hat)      # then the differences
+    correction = np.multiply(z_hat, sum_product, out=scratch)
+    correction /= m
+    grad_z -= correction
+    grad_z *= cache.inv_std
+    return grad_z, grad_gamma, grad_beta
+
+
 def _per_unit(a, name, n):
     """A finite (n, 1) array: one number per unit (row of z)."""
     arr = finite_array(a, name)

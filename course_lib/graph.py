@@ -307,7 +307,7 @@ def gradient_timings(net, X, Y, repeats=15):
     and other programs' threads change the times less."""
     import time
 
-    from threadpoolctl import threadpool_limits
+    from ._blas import one_blas_thread
 
     from .backprop import feedforward
 
@@ -316,7 +316,7 @@ def gradient_timings(net, X, Y, repeats=15):
         result = f()
         return time.perf_counter() - start, result
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         forward = [seconds(lambda: feedforward(net.params, X, net.activations))[0]
                    for _ in range(repeats)]
         bp = [seconds(lambda: backprop_evaluations(net, X, Y)) for _ in range(repeats)]

@@ -6,7 +6,8 @@ from . import batchnorm as _batchnorm
 from . import costs as _costs
 from ._checks import (InputTypeError, choice, count, describe, flag, labels, loose_array, matrix,
                       positive, seed as _seed, unit_interval)
-from .backprop import backprop, backprop_bn, feedforward, feedforward_bn
+from ._blas import one_blas_thread
+from .backprop import _backprop_fast, _output, feedforward, feedforward_bn
 
 OUTPUTS = ("softmax", "sigmoid", "identity")
 MAX_PARAMS = 10 ** 8   # 800 MB of float64 weights: far beyond the course, and beyond memory
@@ -37,6 +38,9 @@ class MLP:
     optimizer, so they live apart, in net.bn_state {"mean1": (n¹, 1), "var1": (n¹, 1), ...}.
     forward/predict/accuracy use them (inference); `forward(X, train=True)` and `backprop` use
     the batch's statistics.
+
+    The methods that compute run with one BLAS thread and restore numpy's setting on return
+    (_blas.py): the matrices are small, and threads fighting over them cost more than they give.
 
     >>> net = MLP([2, 3, 2], seed=0)
     >>> net.forward(np.zeros((2, 5))).shape
@@ -163,6 +167,7 @@ class MLP:
                              "through it are 0; torch refuses it too)")
 
     # -- the network -----------------------------------------------------------------------
+    @one_blas_thread
     def feedforward(self, X, train=False):
         """(zs, activations) for layers 0..L, as in backprop.feedforward.
 
@@ -179,13 +184,21 @@ class MLP:
                                         self.bn_state, train=train, eps=self.bn_eps)
         return zs, acts
 
+    @one_blas_thread
     def forward(self, X, train=False):
         """Output activations aᴸ, shape (nᴸ, m), for inputs X of shape (n⁰, m).
 
         Inference by default; train=True normalizes with the batch's own statistics.
+        (feedforward's last activations, computed without keeping the others.)
         """
-        return self.feedforward(X, train=train)[1][-1]
+        return self._output(self.check_X(X), flag(train, "train"))
 
+    def _output(self, X, train=False):
+        """forward for inputs already checked."""
+        return _output(self.params, X, self.activations, self.bn_layers, self.bn_state,
+                       train=train, eps=self.bn_eps)
+
+    @one_blas_thread
     def backprop(self, X, Y, update_stats=False):
         """(C, grads): the mean cost on the batch and ∂C/∂θ for every θ in params.
 
@@ -200,17 +213,18 @@ class MLP:
         return self._backprop(X, self.check_Y(Y, X.shape[1]), update_stats)
 
     def _backprop(self, X, Y, update_stats=False):
-        """backprop for inputs already checked (the training loop checks them once)."""
-        if not self.bn_layers:
-            return backprop(self.params, X, Y, self.activations, self.cost)
-        C, grads, caches = backprop_bn(self.params, X, Y, self.activations, self.cost,
-                                       self.bn_layers, eps=self.bn_eps)
-        if update_stats:
+        """backprop for inputs already checked (the training loop checks them once). It runs
+        backprop.backprop, or backprop_bn with BatchNorm, in their fast form _backprop_fast: the
+        same numbers to the last bit."""
+        C, grads, caches = _backprop_fast(self.params, X, Y, self.activations, self.cost,
+                                          self.bn_layers, eps=self.bn_eps)
+        if update_stats and self.bn_layers:
             for l in self.bn_layers:
                 _batchnorm._update_running(self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"],
                                           caches[l], self.bn_momentum)
         return C, grads
 
+    @one_blas_thread
     def cost_value(self, X, Y, train=False):
         """The mean cost C on (X, Y); train=True: with the batch's BatchNorm statistics, the
         cost that backprop differentiates."""
@@ -229,13 +243,15 @@ class MLP:
     temporary arrays of 1500 columns cost more to allocate than to compute with (the whole
     training set of the digits takes twice as long in one block as in three)."""
 
+    @one_blas_thread
     def predict(self, X):
         """Class index of the largest output for each column of X, shape (m,)."""
         X = self.check_X(X)
         b = self.PREDICT_BLOCK
-        return np.concatenate([np.argmax(self.forward(X[:, i:i + b]), axis=0)
+        return np.concatenate([np.argmax(self._output(X[:, i:i + b]), axis=0)
                                for i in range(0, X.shape[1], b)])
 
+    @one_blas_thread
     def accuracy(self, X, y):
         """Fraction of columns of X whose predicted class equals the label y, shape (m,)."""
         X = self.check_X(X)

@@ -145,11 +145,14 @@ def drawn_artists(w):
 
 
 def picture(w):
-    """Everything drawn that depends on the state: data, visibility, texts, limits."""
+    """Everything drawn that depends on the state: data, visibility, texts, limits. Not the
+    faded trace of the previous run (gid "previous run"): it depends on the history, by design."""
     out = []
     for ax in w.fig.axes:
         out.append(("limits", ax.get_xlim(), ax.get_ylim()))
         for line in ax.lines:
+            if line.get_gid() == "previous run":
+                continue
             out.append(("line", line.get_visible(), np.asarray(line.get_xydata(), float)))
         for im in ax.images:
             out.append(("image", im.get_visible(), np.asarray(im.get_array(), float),
@@ -288,12 +291,13 @@ SPECS = {
     "training_widget": Spec(
         widgets.training_widget,
         lambda w: {"optimizer": w.optimizer, "lr": w.lr, "momentum": w.momentum,
-                   "batch_size": w.batch_size, "epochs": w.epochs},
+                   "batch_size": w.batch_size, "epochs": w.epochs, "schedule": w.schedule},
         code=lambda w, i: _choose(w.preset, ("Adam", "small steps, no momentum")[i % 2]),
         browser=lambda w, i: from_browser(w.epochs, value=1 + i % 2),
         kwargs=dict(split=SPLIT, epochs=1, batch_size=1500), rounds=3,
         menu=lambda w: (w.preset, {name: {k: p[k] for k in ("optimizer", "lr", "momentum",
-                                                                "batch_size", "epochs")}
+                                                                "batch_size", "epochs",
+                                                                "schedule")}
                                    for name, p in TRAINING_PRESETS.items()})),
 }
 
