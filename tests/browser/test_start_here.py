@@ -15,9 +15,12 @@ def test_start_here_slider_drives_the_kernel(page, lab):
     # The live widget (not the stored picture) is on the page, and shows the kernel's answer.
     result = page.locator(".alive-result").first
     slider = page.locator(".widget-slider").filter(has=page.locator(".noUi-handle")).first
-    result.wait_for()
+    result.wait_for(state="attached")
+    # Run All ends at the bottom of the notebook, and JupyterLab 4 does not render cells far
+    # off screen (inner_text is then empty): bring the widget back into view first.
+    result.scroll_into_view_if_needed()
     # Run All ran the cell that sets x = 7 after the widget was shown.
-    assert result.inner_text() == "the kernel says: x² = 7² = 49"
+    assert result.text_content() == "the kernel says: x² = 7² = 49"
 
     # Keyboard: focus the handle, two steps right.
     handle = slider.locator(".noUi-handle")
