@@ -581,6 +581,21 @@ class Controlled:
 
         control.set_state = set_state        # ipywidgets calls self.set_state for a message
 
+        # ipywidgets' echo check is not thread-safe: while a browser message sets `value` on
+        # one thread (under its property lock), code setting `value` on another asks
+        # _should_send_property, which tests `key in _property_lock` and then reads the entry,
+        # which the browser's thread may remove in between (KeyError, seen in CI under load).
+        # The lock gone means the browser's value is set: code's newer value must be sent.
+        should_send = control._should_send_property
+
+        def _should_send_property(key, value):
+            try:
+                return should_send(key, value)
+            except KeyError:
+                return True
+
+        control._should_send_property = _should_send_property
+
     def preset_menu(self, menu, apply):
         """Wire a Dropdown whose first option is a placeholder ("(custom)") and the others preset
         names: choosing a preset calls apply(name) (one update); any other change of a watched
