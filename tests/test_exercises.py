@@ -110,3 +110,9 @@ def test_an_answer_that_raises_or_changes_its_inputs_is_handled():
                 a[...] = np.nan
         return out
     assert check(id, in_place).passed is True
+
+
+def test_an_open_ended_answer_that_raises_is_a_clear_cross():
+    id = next(i for i in IDS if EXERCISES[i].rtol is None)
+    result = check(id, lambda *args: 1 / 0)
+    assert result.passed is False and "ZeroDivisionError" in result.message

@@ -179,6 +179,9 @@ class FunctionExercise(Exercise):
                 passed, message = self.accept(answer)
             except NotImplementedError:
                 return _not_attempted(self)
+            except Exception as error:      # as below: say how the learner's code failed
+                return Result(self.id, False, f"your function raised {type(error).__name__}: "
+                                              f"{error}. Hints: hint({self.id!r}, 1)")
             return Result(self.id, True, message) if passed else \
                 self._wrong(message, lambda m: False)
         inputs = self._inputs()
