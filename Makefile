@@ -2,6 +2,7 @@
 # Both create the virtual environment .venv on first use (Python >= 3.11 and pip needed).
 #   make test-cpu   the suite again (without the browser) on another CPU configuration
 #   make test-min   the suite at the minimum supported versions, on Python 3.11 where there is one
+#   make site       the course's static website in _build/html (Jupyter Book 1, offline)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -14,7 +15,14 @@ PYTHON_MIN ?= $(shell tools/find_python 3.11 || echo $(PYTHON))
 VENV_MIN   ?= .venv-min
 STAMP_MIN  := $(VENV_MIN)/.installed
 
-.PHONY: lab test test-cpu test-min venv notebooks clean
+# The website's builder (Jupyter Book 1, the `site` extra), in a venv of its own so that its pins
+# cannot move the dev venv's versions; MathJax from npm (site/package-lock.json).
+VENV_SITE  ?= .venv-site
+STAMP_SITE := $(VENV_SITE)/.installed
+STAMP_NPM  := site/node_modules/.installed
+
+# (site is also a folder: without .PHONY make would find it "up to date")
+.PHONY: lab test test-cpu test-min venv notebooks clean site
 
 # The tests keep matplotlib's configuration and font cache inside their venv. The cache in
 # ~/.cache/matplotlib is shared by every install of one matplotlib version and names the font
@@ -23,6 +31,7 @@ STAMP_MIN  := $(VENV_MIN)/.installed
 # cannot change what the tests see either.
 test test-cpu: export MPLCONFIGDIR = $(abspath $(VENV))/mplconfig
 test-min: export MPLCONFIGDIR = $(abspath $(VENV_MIN))/mplconfig
+site: export MPLCONFIGDIR = $(abspath $(VENV_SITE))/mplconfig
 
 venv: $(STAMP)
 
@@ -45,10 +54,12 @@ test: $(STAMP)
 # outputs and assertions must not depend on which of these a machine has. Every test that
 # computes runs again (the notebooks with their widget cells re-run, conftest.py); the browser
 # and the checks of files and packaging, whose outcome no CPU feature changes, run once, in
-# `make test`.
+# `make test`; so do the classroom pages' tests, which compare the pages `make site` computed
+# (on the machine's own configuration) with course_lib now.
 CPU_INDEPENDENT := --ignore=tests/test_static_views.py --ignore=tests/test_exercise_notebooks.py \
 	--ignore=tests/test_environment.py --ignore=tests/test_maintainer_files.py \
-	--ignore=tests/test_lint.py --ignore=tests/test_reading_path.py
+	--ignore=tests/test_lint.py --ignore=tests/test_reading_path.py \
+	--ignore=tests/test_site_config.py --ignore=tests/test_classroom_pages.py
 test-cpu: $(STAMP)
 	NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/avx512_features.py)" \
 	OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 \
@@ -66,9 +77,13 @@ $(STAMP_MIN): pyproject.toml tools/minimum_versions.py
 
 # The whole suite at the floors, except what measures this version of the page rather than the
 # floors' support: the projector-fit and classroom browser tests (layout and timings, 7
-# minutes). The other browser tests still drive every kind of widget in JupyterLab at the
-# minimum versions.
-AT_CURRENT_ONLY := --ignore=tests/browser/test_fit.py --ignore=tests/browser/test_classroom.py
+# minutes), the website's browser test (it reads _build/html, which `make site` builds in
+# .venv-site, whatever the floors), and the classroom pages' tests (`make site` computes the
+# pages with .venv's versions: the floors' matplotlib lays figures out a few pixels apart). The
+# other browser tests still drive every kind of widget in JupyterLab at the minimum versions.
+AT_CURRENT_ONLY := --ignore=tests/browser/test_fit.py --ignore=tests/browser/test_classroom.py \
+	--ignore=tests/browser/test_site.py --ignore=tests/test_classroom_pages.py \
+	--ignore=tests/browser/test_classroom_pages.py
 test-min: $(STAMP_MIN)
 	$(VENV_MIN)/bin/python -c "import sys; print('test-min on Python', sys.version.split()[0])"
 	$(VENV_MIN)/bin/python -m pytest $(AT_CURRENT_ONLY)
@@ -77,5 +92,23 @@ test-min: $(STAMP_MIN)
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
 
+# The website: _build/html (tools/build_site.py). Offline: the notebooks are not executed, and
+# nothing is fetched but the pinned packages (pip, npm) on first use.
+$(STAMP_SITE): pyproject.toml
+	rm -rf $(VENV_SITE)
+	$(PYTHON) -m venv $(VENV_SITE)
+	$(VENV_SITE)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_SITE)/bin/python -m pip install --quiet -e ".[site]"
+	touch $(STAMP_SITE)
+
+$(STAMP_NPM): site/package.json site/package-lock.json
+	cd site && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(STAMP_NPM)
+
+# The classroom pages are computed by the course's own venv, whose widgets the tests compare
+# them with (tests/test_classroom_pages.py).
+site: $(STAMP) $(STAMP_SITE) $(STAMP_NPM)
+	$(VENV_SITE)/bin/python tools/build_site.py --classroom-python $(abspath $(BIN))/python
+
 clean:
-	rm -rf $(VENV) $(VENV_MIN) build *.egg-info
+	rm -rf $(VENV) $(VENV_MIN) $(VENV_SITE) build _build site/node_modules *.egg-info

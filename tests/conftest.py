@@ -29,3 +29,11 @@ def pytest_report_header(config):
             for i in threadpool_info() if i.get("user_api") == "blas"]
     return [f"Python {sys.version.split()[0]}, numpy {np.__version__}, dispatched SIMD: "
             f"{' '.join(simd) or 'baseline only'}; BLAS: {', '.join(blas) or 'none found'}"]
+
+
+@pytest.fixture(scope="session")
+def classroom_dir(tmp_path_factory):
+    """The classroom pages: those `make site` built (_build/html/classroom), or, where there
+    are none, pages built now into a temporary folder (about 40 s)."""
+    from tests.classroom_support import classroom_pages
+    return classroom_pages(tmp_path_factory)
