@@ -3,6 +3,7 @@
 #   make test-cpu   the suite again (without the browser) on another CPU configuration
 #   make test-min   the suite at the minimum supported versions, on Python 3.11 where there is one
 #   make site       the course's static website in _build/html (Jupyter Book 1, offline)
+#   make test-site  make site, then the tests of the website and the classroom pages
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,7 +23,7 @@ STAMP_SITE := $(VENV_SITE)/.installed
 STAMP_NPM  := site/node_modules/.installed
 
 # (site is also a folder: without .PHONY make would find it "up to date")
-.PHONY: lab test test-cpu test-min venv notebooks clean site
+.PHONY: lab test test-cpu test-min venv notebooks clean site test-site
 
 # The tests keep matplotlib's configuration and font cache inside their venv. The cache in
 # ~/.cache/matplotlib is shared by every install of one matplotlib version and names the font
@@ -46,9 +47,12 @@ lab: $(STAMP)
 
 # The browser tests run beside the others (tools/run_together.py: 2 cores, each half keeps
 # about one busy); each half's output is printed when it ends.
+# `make test WITHOUT_SITE_TESTS=1` leaves out the tests of what `make site` builds (.ci/run runs
+# them in `make test-site`, beside test-min).
 test: $(STAMP)
-	$(BIN)/python tools/run_together.py "$(BIN)/python -m pytest -m browser -p no:cacheprovider" \
-		"$(BIN)/python -m pytest -m 'not browser'"
+	$(BIN)/python tools/run_together.py \
+		"$(BIN)/python -m pytest -m browser -p no:cacheprovider $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))" \
+		"$(BIN)/python -m pytest -m 'not browser' $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))"
 
 # numpy held to AVX2 (no AVX-512 kernels), OpenBLAS's Haswell kernels, one BLAS thread: stored
 # outputs and assertions must not depend on which of these a machine has. Every test that
@@ -109,6 +113,17 @@ $(STAMP_NPM): site/package.json site/package-lock.json
 # them with (tests/test_classroom_pages.py).
 site: $(STAMP) $(STAMP_SITE) $(STAMP_NPM)
 	$(VENV_SITE)/bin/python tools/build_site.py --classroom-python $(abspath $(BIN))/python
+
+# The tests of what `make site` builds, after building it: the website in Chromium, the
+# classroom pages in Chromium and against course_lib now. (`make test` runs them too, on the
+# site built last; without one, the website's test is skipped and the classroom pages are built
+# into a temporary folder.)
+SITE_TESTS := tests/browser/test_site.py tests/browser/test_classroom_pages.py \
+	tests/test_classroom_pages.py
+SITE_IGNORES := $(addprefix --ignore=,$(SITE_TESTS))
+test-site: export MPLCONFIGDIR = $(abspath $(VENV))/mplconfig
+test-site: site
+	$(BIN)/python -m pytest -p no:cacheprovider $(SITE_TESTS)
 
 clean:
 	rm -rf $(VENV) $(VENV_MIN) $(VENV_SITE) build _build site/node_modules *.egg-info

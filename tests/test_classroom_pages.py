@@ -120,7 +120,7 @@ def _near(points, line):
 def test_frames_are_the_widgets_artists_in_pixels(name):
     page = PAGES[name]()
     for settings in corner_settings(page)[:6]:
-        png, header, arrays, widget = page_data(page, [settings])
+        _, header, arrays, widget = page_data(page, [settings])
         artists = page.artists(widget) if page.artists else list(widget.blitter.artists)
         assert [layer["label"] for layer in header["layers"]] == [str(a.get_label()) for a in artists]
         assert header["statuses"] == [widget.status.value]

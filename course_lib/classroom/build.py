@@ -7,8 +7,10 @@ every grid point, and the page's script; it asks for nothing else, from any host
 """
 import base64
 import html
+import io
 import json
 import time
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -30,35 +32,76 @@ def _limits(fig):
             if len(ax.get_xticks()) or len(ax.get_yticks())}
 
 
-def _background(widget, hide):
-    """The figure as PNG bytes at DPI with the artists `hide` hidden and the live titles at
-    their fixed strings (as the notebook's widget shows them while it blits)."""
-    from ..widgets._base import figure_png
-    live = getattr(widget.blitter, "live_labels", {})
-    texts = {t: t.get_text() for t in live}
-    shown = [a.get_visible() for a in hide]
+def _drawn_after(fig, moving):
+    """The static artists that matplotlib draws over a moving one: in each axes, those after
+    the first moving artist in the draw order (by zorder, then as added), such as the minimum's
+    star over the path, the spines and titles. The page shows them in a layer above its canvas."""
+    moving = {id(a) for a in moving}
+    found = []
+    for ax in fig.axes:
+        order = sorted((a for a in ax.get_children() if a is not ax.patch),
+                       key=lambda a: a.get_zorder())
+        first = next((i for i, a in enumerate(order) if id(a) in moving), None)
+        if first is not None:
+            found += [a for a in order[first + 1:] if id(a) not in moving and a.get_visible()]
+    return found
+
+
+@contextmanager
+def _shown(fig, live, keep=None, hide=()):
+    """The live titles at their fixed strings (as the notebook's widget shows them while it
+    blits), the artists `hide` hidden, and, if `keep` is given, everything but `keep` hidden
+    (the figure and axes backgrounds too); all put back afterwards."""
+    changed = [(t, t.get_text()) for t in live]
+    visible = []
     try:
         for t, label in live.items():
             t.set_text(label)
-        for a in hide:
+        hidden = list(hide)
+        if keep is not None:
+            keep_ids = {id(a) for a in keep}
+            hidden += [fig.patch, *fig.legends, *fig.texts, *fig.lines, *fig.patches,
+                       *fig.images, *fig.artists]
+            for ax in fig.axes:
+                hidden += [ax.patch, *(a for a in ax.get_children() if id(a) not in keep_ids)]
+        for a in hidden:
+            visible.append((a, a.get_visible()))
             a.set_visible(False)
-        return figure_png(widget.fig, dpi=DPI)
+        yield
     finally:
-        for t, text in texts.items():
+        for t, text in changed:
             t.set_text(text)
-        for a, v in zip(hide, shown):
+        for a, v in reversed(visible):
             a.set_visible(v)
 
 
+def _layers(widget, moving):
+    """(background, foreground) PNG bytes at DPI: the figure without its moving artists and
+    without what is drawn over them, and, on a transparent ground, only what is drawn over them
+    (None if nothing is)."""
+    from ..widgets._base import figure_png
+    fig = widget.fig
+    live = getattr(widget.blitter, "live_labels", {})
+    over = _drawn_after(fig, moving)
+    with _shown(fig, live, hide=[*moving, *over]):
+        background = figure_png(fig, dpi=DPI)
+    if not over:
+        return background, None
+    with _shown(fig, live, keep=over):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, transparent=True)
+    return background, buf.getvalue()
+
+
 def page_data(page, settings_list=None):
-    """Run the page's widget over its grid (or over `settings_list`): (background PNG, header,
-    arrays, statuses, widget) where header/arrays are the Recorder's and statuses the widget's
+    """Run the page's widget over its grid (or over `settings_list`): ((background, foreground)
+    PNGs, header, arrays, widget) where header/arrays are the Recorder's, with the widget's
     status line (HTML) per frame."""
     widget = page.make()
     fig = widget.fig
     fig.set_dpi(DPI)
     artists = page.artists(widget) if page.artists else list(widget.blitter.artists)
-    png = _background(widget, list(widget.blitter.artists))
+    pngs = _layers(widget, list(widget.blitter.artists))
     limits = _limits(fig)
     recorder = Recorder(fig, artists, DPI)
     statuses, index, frame_status = [], {}, []
@@ -80,11 +123,12 @@ def page_data(page, settings_list=None):
     if page.previous:
         header["previous"] = {str(i): line_style(a, DPI) for i, a in page.previous(widget).items()}
     header["size"] = [int(round(fig.bbox.width)), int(round(fig.bbox.height))]
-    return png, header, arrays, widget
+    return pngs, header, arrays, widget
 
 
-def page_html(page, png, header, arrays):
+def page_html(page, pngs, header, arrays):
     """The page as one HTML string."""
+    background, foreground = pngs
     controls = {
         "sliders": [{"attr": s.attr, "label": s.label, "readouts": s.readouts(),
                      "start": s.index(s.start)} for s in page.sliders],
@@ -104,7 +148,11 @@ def page_html(page, png, header, arrays):
         "@@NOTEBOOK_NAME@@": html.escape(page.notebook),
         "@@WIDTH@@": str(header["size"][0]),
         "@@HEIGHT@@": str(header["size"][1]),
-        "@@BACKGROUND@@": base64.b64encode(png).decode("ascii"),
+        "@@BACKGROUND@@": base64.b64encode(background).decode("ascii"),
+        "@@FOREGROUND@@": (f'<img id="foreground" alt="" width="{header["size"][0]}" '
+                           f'height="{header["size"][1]}" src="data:image/png;base64,'
+                           f'{base64.b64encode(foreground).decode("ascii")}">'
+                           if foreground else ""),
         "@@CONTROLS@@": json.dumps(controls, ensure_ascii=False).replace("</", "<\\/"),
         "@@FRAMES@@": blob,
         "@@SCRIPT@@": script,
@@ -118,9 +166,9 @@ def page_html(page, png, header, arrays):
 def build_page(page, out_dir):
     """Compute and write one page; return (path, bytes, frames, seconds)."""
     start = time.perf_counter()
-    png, header, arrays, widget = page_data(page)
+    pngs, header, arrays, widget = page_data(page)
     widget.close()
-    text = page_html(page, png, header, arrays)
+    text = page_html(page, pngs, header, arrays)
     path = Path(out_dir) / f"{page.name}.html"
     path.write_text(text, encoding="utf-8")
     size = path.stat().st_size

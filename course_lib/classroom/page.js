@@ -212,7 +212,7 @@
     });
     presetBox.append(b);
   }
-  window.classroom = { draws: 0, timings, frame: () => shown,
+  window.classroom = { draws: 0, timings, frame: () => shown, previous: () => previous,
                        readouts: () => sliders.map((s) => [s.spec.attr, s.out.value]) };
   update(null);
   document.body.dataset.ready = "true";

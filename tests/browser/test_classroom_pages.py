@@ -5,7 +5,7 @@ For every page, at 1280×720:
 * it starts, asks for nothing (no request at all beyond its own file), and fits: no scrolling,
   slider tracks at least 160 px, the figure shown at least at its notebook size;
 * every slider, moved by the keyboard (arrow keys, End, Home) and by the mouse (clicks on its
-  track), changes the picture exactly when the frame's data changes, draws that frame (its
+  track, and a drag), changes the picture exactly when the frame's data changes, draws that frame (its
   stored points are painted), and shows the readout and the status line that the notebook's
   widget, run now by course_lib for those values, shows;
 * every preset sets the sliders to its values;
@@ -116,15 +116,19 @@ class Checker:
         readouts = [s.readouts()[i] for s, i in zip(self.spec.sliders, self.indices())]
         return readouts, html_text(self.widget.status.value)
 
-    def check(self, before_frame, before_canvas, what):
+    def check(self, before_frame, before_canvas, what, single=True):
         """The page after a move: the picture changed iff the frame's data changed, the frame's
         lines are painted, the readouts and the status line are the widget's."""
         frame = self.frame()
         assert self.page.evaluate("window.classroom.frame()") == frame, what
         canvas = self.canvas()
         before = self.drawn
-        if frame != before_frame:       # the page draws the frame shown before it, faded
-            self.previous = before_frame if "previous" in self.header else None
+        if "previous" in self.header and frame != before_frame:
+            # the page draws the frame it showed before, faded: after one move, before_frame;
+            # after a drag, the last position the drag crossed
+            self.previous = self.page.evaluate("window.classroom.previous()")
+            if single:
+                assert self.previous == before_frame, what
         self.drawn = (self.pieces(frame),
                       None if self.previous is None else self.pieces(self.previous))
         if self.drawn != before:
@@ -176,6 +180,18 @@ def test_classroom_page(browser, pages, name, record_property):
                 frame, canvas = checker.check(frame, canvas,
                                               f"{spec['label']}: click at {fraction:.0%}")
             assert checker.indices()[k] not in (0, last)
+            # and a drag along the track, from its thumb to 15 %: every position it crosses is
+            # drawn on the way (an input event each), and the last one stays
+            y = box["y"] + box["height"] / 2
+            page.mouse.move(box["x"] + 0.5 * box["width"], y)
+            page.mouse.down()
+            draws = page.evaluate("window.classroom.draws")
+            for fraction in np.linspace(0.45, 0.15, 7):
+                page.mouse.move(box["x"] + fraction * box["width"], y)
+            page.mouse.up()
+            assert page.evaluate("window.classroom.draws") > draws
+            frame, canvas = checker.check(frame, canvas, f"{spec['label']}: drag to 15 %",
+                                          single=False)
         for preset in checker.controls["presets"]:
             page.get_by_role("button", name=preset["name"], exact=True).click()
             wanted = [preset["indices"][s["attr"]] for s in checker.controls["sliders"]]

@@ -10,7 +10,7 @@ all of them: the site shows every output (none is removed by a tag), and a figur
 collapsed cell is in the page all the same.
 
 Skipped with the reason when the site is not built or Chromium is missing, except in CI
-(CI=true), where .ci/run builds the site first and a missing one is a failure.
+(CI=true), where `make test-site` builds the site first and a missing one is a failure.
 """
 import functools
 import http.server
