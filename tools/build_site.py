@@ -3,7 +3,8 @@
 1. Stage site/ (the book's _config.yml, _toc.yml, index.md) and notebooks/*.ipynb into
    _build/src, in the repository's layout (the notebooks under notebooks/), so that a page's path
    is the notebook's path in the repository, which the Binder links need. The staged copies
-   differ from the notebooks in three ways only: a cell that JupyterLab shows collapsed
+   differ from the notebooks in four ways only: a notebook with a classroom page gets a note
+   under its title that links it; a cell that JupyterLab shows collapsed
    (metadata jupyter.source_hidden: the checks and the solutions) gets the tag "hide-input", so
    the site collapses it too; a figure gets the text its output came with as its alt text (a
    widget's summary line, rather than the PNG's file name); and a link to a file of the
@@ -102,8 +103,28 @@ def figure_text(cell):
     return " ".join(text.split()) or None
 
 
-def stage_notebook(src, dest, docs, repo_url, branch):
+CLASSROOM_NOTE = (
+    "**No kernel in the classroom?** This notebook's main widget is also a "
+    '<a class="classroom-page" href="../classroom/{page}.html">classroom page</a>: one file that '
+    "works in any browser with no server and no network, its pictures computed in advance by "
+    "course_lib for every position of its sliders.")
+
+
+def classroom_pages():
+    """notebook stem -> the name of its classroom page (course_lib/classroom/pages.py)."""
+    from course_lib.classroom.pages import NOTEBOOKS      # (.venv-site has course_lib)
+    return {notebook: page for page, notebook in NOTEBOOKS.items()}
+
+
+def stage_notebook(src, dest, docs, repo_url, branch, classroom=None):
+    """Stage one notebook (see the module's docstring); `classroom`: the name of the notebook's
+    classroom page, linked in a note under its title."""
     nb = json.loads(src.read_text(encoding="utf-8"))
+    if classroom:
+        first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
+        nb["cells"].insert(first + 1, {"cell_type": "markdown", "id": "classroom-page-note",
+                                       "metadata": {},
+                                       "source": [CLASSROOM_NOTE.format(page=classroom)]})
     for cell in nb["cells"]:
         meta = cell.setdefault("metadata", {})
         if cell["cell_type"] == "code" and meta.get("jupyter", {}).get("source_hidden"):
@@ -139,8 +160,10 @@ def stage():
             shutil.copy2(path, SRC / path.name)
     repo_url, branch = repository()
     docs = staged_docs()
+    pages = classroom_pages()
     for nb in sorted((REPO / "notebooks").glob("*.ipynb")):
-        stage_notebook(nb, SRC / "notebooks" / nb.name, docs, repo_url, branch)
+        stage_notebook(nb, SRC / "notebooks" / nb.name, docs, repo_url, branch,
+                       pages.get(nb.stem))
     done()
 
 

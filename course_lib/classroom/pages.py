@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+NOTEBOOKS = {"gradient_descent": "01_gradient_descent", "momentum": "02_momentum",
+             "stochastic_gradient_descent": "04_stochastic_gradient_descent",
+             "training_on_digits": "12_training_on_digits"}
+"""page name -> the notebook whose widget it shows (the website links each from that notebook)."""
+
+
 @dataclass
 class Slider:
     """A slider of a page: the widget's control `attr`, its label, and the grid of values."""
@@ -102,7 +108,7 @@ def _descent_page():
     start, fn = lr.value, w.function
     w.close()
     return Page("gradient_descent", "Gradient descent: the learning rate η",
-                "01_gradient_descent",
+                NOTEBOOKS["gradient_descent"],
                 f"x ← x − η f′(x) on {fn.formula}, {Descent1D.STEPS} steps from x = "
                 f"{_minus(float(np.ravel(fn.start)[0]))}. The tangents show the slope at each "
                 f"iterate; the right panel, the distance to the minimum. Move η past 2/L = "
@@ -129,7 +135,7 @@ def _momentum_page():
         on_grid = all(any(np.isclose(v, settings[s.attr]) for v in s.values) for s in sliders)
         if on_grid and not p["nesterov"]:
             presets[name] = (settings, p["says"])
-    return Page("momentum", "Momentum: η, β and the condition number κ", "02_momentum",
+    return Page("momentum", "Momentum: η, β and the condition number κ", NOTEBOOKS["momentum"],
                 f"Heavy ball on the bowl ½(μx² + Ly²) with L = 1 and μ = 1/κ, drawn to scale, "
                 f"{MomentumExplorer.STEPS} steps. Step {MomentumExplorer.SHOWN} is split into its "
                 "momentum part (dashed) and its gradient part.",
@@ -151,7 +157,7 @@ def _sgd_page():
                if p["schedule"] == "constant" and p["momentum"] == 0 and p["seed"] == 0}
     return Page("stochastic_gradient_descent",
                 "Stochastic gradient descent: η and the batch size B",
-                "04_stochastic_gradient_descent",
+                NOTEBOOKS["stochastic_gradient_descent"],
                 f"SGD on the two-parameter digits model (3 against 8), {STEPS} steps from the "
                 "same start, constant η, seed 0: the path on the contours of the full cost, the "
                 "cost gap and η per step.",
@@ -194,7 +200,7 @@ def _training_page():
     activation = DEFAULTS["activation"]
     split = digits_split("stratified", n_val=297, n_test=300, seed=0)
     return Page("training_on_digits", "Training on the 8×8 digits: η and β",
-                "12_training_on_digits",
+                NOTEBOOKS["training_on_digits"],
                 f"The course's network ({sizes}, {NAMES.get(activation, activation)}"
                 f"{', BatchNorm' if DEFAULTS['batch_norm'] else ''}) trained from the same start "
                 f"with {fixed['optimizer']} for {fixed['epochs']} epochs of batches of "

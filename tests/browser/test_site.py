@@ -3,9 +3,9 @@
 _build/html is served over HTTP on 127.0.0.1 by a thread of this process, and every request the
 pages make is recorded. For every notebook page: its stored figures are all there and loaded, its
 maths is typeset by the site's own MathJax (no TeX source left in the text, no TeX error), and it
-has its Binder link; the landing page links every notebook and the classroom pages; no page sends
-a request to any other host, and no request to the site fails (a font or a MathJax extension
-that was not copied would). The figures counted are the notebook's stored image/png outputs,
+has its Binder link (and 01, 02, 04 and 12 their classroom pages); the landing page links every
+notebook and the classroom pages; no page sends a request to any other host, and no request to
+the site fails (a font or a MathJax extension that was not copied would). The figures counted are the notebook's stored image/png outputs,
 all of them: the site shows every output (none is removed by a tag), and a figure in a
 collapsed cell is in the page all the same.
 
@@ -167,6 +167,13 @@ def test_landing_page_links_every_notebook_and_the_classroom(visited):
     assert not missing, f"the landing page's text does not link to {missing}"
     assert "classroom/index.html" in links, "the landing page does not link the classroom pages"
     assert visited["pages"]["classroom/index"]["status"] == 200, visited["pages"]["classroom/index"]
+
+
+def test_notebooks_link_their_classroom_pages(visited):
+    from course_lib.classroom.pages import NOTEBOOKS as CLASSROOM
+    for page, notebook in CLASSROOM.items():
+        links = visited["pages"][f"notebooks/{notebook}"]["articleLinks"]
+        assert f"../classroom/{page}.html" in links, f"{notebook} does not link its classroom page"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem[:2])
