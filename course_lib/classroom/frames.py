@@ -6,9 +6,10 @@ update (with drawing turned off), then reads what the update put into its artist
 transforms turn the data into pixels, so the browser only has to draw polylines, markers and
 texts where it is told: nothing of the course is computed again in JavaScript.
 
-Pixels are stored as int16 in quarter pixels (QUANTUM), with the lines clipped to their axes
-first (Liang–Barsky), so a run that diverges towards 1e30 is drawn up to the axes' edge with its
-true direction. Identical pieces (the bowl's contours for one κ, say) are stored once.
+Pixels are stored as int16 in quarter pixels (QUANTUM), each point as its step from the one
+before (`delta`: small numbers compress well), with the lines clipped to their axes first
+(Liang–Barsky), so a run that diverges towards 1e30 is drawn up to the axes' edge with its true
+direction. Identical pieces (the bowl's contours for one κ, say) are stored once.
 """
 import io
 import struct
@@ -231,14 +232,12 @@ class Recorder:
     def pack(self):
         """(header, arrays): the pieces as one int16 array with offsets, texts as strings,
         and the frame table."""
-        offsets, chunks, texts, kinds = [0], [], [], []
+        offsets, chunks, texts = [0], [], []
         for kind, data in self.pool:
             if kind == "text":
-                kinds.append(1)
                 texts.append(json.loads(data))
                 offsets.append(offsets[-1])
             else:
-                kinds.append(0)
                 texts.append(None)
                 chunks.append(data.reshape(-1))
                 offsets.append(offsets[-1] + data.size)
