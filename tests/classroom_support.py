@@ -1,6 +1,5 @@
 """Reading the classroom pages (course_lib/classroom) back, for the tests."""
 import base64
-import html.parser
 import json
 import re
 from pathlib import Path
@@ -30,20 +29,3 @@ def read_page(path):
                      text).group(1)
     header, arrays = unbundle(base64.b64decode(blob))
     return controls, header, arrays
-
-
-class _Text(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def html_text(markup):
-    """The text a browser shows for `markup` (tags dropped, entities decoded)."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)

@@ -190,3 +190,31 @@ def test_built_pages_equal_what_course_lib_computes_now(classroom_dir, name):
             for x, y in zip(a, b):
                 assert x.shape == y.shape, (name, settings, i)
                 np.testing.assert_allclose(x, y, atol=1.01 / QUANTUM, rtol=0)
+
+
+def test_readme_states_the_grids_the_pages_have():
+    """The README's table of classroom pages: the grids it states for 02 and 12 are the pages'
+    (01 and 04 take every position of the notebook's sliders, as it says)."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1].removesuffix(".html"): line for line in readme.splitlines()
+            if line.startswith("| `") and ".html` |" in line}
+    assert set(rows) == set(PAGES)
+
+    def regular(values):
+        step = values[1] - values[0]
+        assert np.allclose(np.diff(values), step)
+        return f"from {values[0]:g} to {values[-1]:g} by {step:g}"
+
+    def listed(values):
+        return "{" + ", ".join(f"{v:g}" for v in values) + "}"
+
+    momentum = {s.attr: s.values for s in PAGES["momentum"]().sliders}
+    for part in (f"η {regular(momentum['lr'])}", f"β {regular(momentum['momentum'])}",
+                 f"κ ∈ {listed(momentum['condition'])}"):
+        assert part in rows["momentum"], part
+    training = {s.attr: s.values for s in PAGES["training_on_digits"]().sliders}
+    assert f"from {training['lr'][0]:g} to {training['lr'][-1]:g}" in rows["training_on_digits"]
+    assert f"β ∈ {listed(training['momentum'])}" in rows["training_on_digits"]
+    for name in ("gradient_descent", "stochastic_gradient_descent"):
+        assert "every position of the notebook's" in rows[name]

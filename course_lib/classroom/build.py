@@ -135,7 +135,6 @@ def page_html(page, pngs, header, arrays):
         "presets": [{"name": name, "says": says,
                      "indices": {s.attr: s.index(settings[s.attr]) for s in page.sliders}}
                     for name, (settings, says) in page.presets.items()],
-        "size": header["size"],
     }
     blob = base64.b64encode(bundle(header, arrays)).decode("ascii")
     template = resources.files(__package__).joinpath("page.html").read_text(encoding="utf-8")
@@ -212,9 +211,9 @@ def build(out_dir, names=None, log=print):
     unknown = [n for n in names if n not in PAGES]
     if unknown:
         raise ValueError(f"Invalid page names: {unknown}; expected some of {list(PAGES)}")
-    pages = [PAGES[n]() for n in names]
-    for page in pages:
-        path, size, n, seconds = build_page(page, out)
+    pages = {n: PAGES[n]() for n in PAGES}
+    for name in names:
+        path, size, n, seconds = build_page(pages[name], out)
         log(f"{path.name}: {n} frames, {size / 1e6:.2f} MB, {seconds:.1f} s")
-    (out / "index.html").write_text(index_html([PAGES[n]() for n in PAGES]), encoding="utf-8")
+    (out / "index.html").write_text(index_html(pages.values()), encoding="utf-8")
     return out

@@ -84,6 +84,19 @@ def _minus(x):
     return f"{x:g}".replace("-", "−")
 
 
+def _positions(control):
+    """Every position of an ipywidgets slider: min + k·step (a log slider: base to that power),
+    or a selection slider's options."""
+    import ipywidgets as W
+    if isinstance(control, W.SelectionSlider):
+        return list(control.options)
+    n = int(round((control.max - control.min) / control.step))
+    exponents = [round(control.min + k * control.step, 10) for k in range(n + 1)]
+    if isinstance(control, W.FloatLogSlider):
+        return [control.base ** e for e in exponents]
+    return exponents
+
+
 def _quiet(widget):
     """A widget whose updates compute and set its artists but draw nothing."""
     widget.redraw = lambda: None
@@ -101,11 +114,9 @@ def _descent_page():
     from ..surfaces import parabola
     from ..widgets.descent import Descent1D
     w = Descent1D(parabola())
-    lr = w.lr
-    n = int(round((lr.max - lr.min) / lr.step))
-    values = [round(lr.min + k * lr.step, 10) for k in range(n + 1)]
+    values = _positions(w.lr)
     presets = {name: ({"lr": p["lr"]}, p["says"]) for name, p in w.presets.items()}
-    start, fn = lr.value, w.function
+    start, fn = w.lr.value, w.function
     w.close()
     return Page("gradient_descent", "Gradient descent: the learning rate η",
                 NOTEBOOKS["gradient_descent"],
@@ -149,10 +160,11 @@ def _sgd():
 
 
 def _sgd_page():
-    from ..widgets.sgd import BATCH_SIZES, PRESETS, STEPS
-    lrs = [10 ** (-1 + 0.05 * k) for k in range(51)]
-    sliders = [Slider("lr", "learning rate η", lrs, ".3g", 10 ** 0.5),
-               Slider("batch", "batch size B", list(BATCH_SIZES), "d", 8)]
+    from ..widgets.sgd import PRESETS, STEPS, SGDExplorer
+    w = SGDExplorer()
+    sliders = [Slider("lr", "learning rate η", _positions(w.lr), ".3g", w.lr.value),
+               Slider("batch", "batch size B", _positions(w.batch), "d", w.batch.value)]
+    w.close()
     presets = {name: ({"lr": p["lr"], "batch": p["B"]}, p["says"]) for name, p in PRESETS.items()
                if p["schedule"] == "constant" and p["momentum"] == 0 and p["seed"] == 0}
     return Page("stochastic_gradient_descent",

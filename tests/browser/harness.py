@@ -6,8 +6,10 @@ downloaded by Playwright: we launch /usr/bin/chromium. Without it (or without Pl
 tests skip with the reason, except under CI=true, where they fail.
 """
 import base64
+import html
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +30,11 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "course-browser-test"
 
+
+
+def html_text(markup):
+    """The text a browser shows for `markup`: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 def require_browser():
     """Skip (locally) or fail (in CI) when Chromium or Playwright is missing."""

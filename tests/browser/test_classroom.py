@@ -27,7 +27,6 @@ Each test also asserts that JupyterLab sends comms over subshells (its setting a
 supported_features) and that some of the widget's changes really ran on a subshell thread, and
 that the kernel logged no error (callbacks' exceptions never reach a cell).
 """
-import html
 import math
 import re
 import statistics
@@ -38,18 +37,14 @@ import pytest
 
 from .harness import (assert_comms_over_subshells, assert_page_shows_kernel_figure,
                       differing_pixels, drag, drawing_overlaps, error_outputs, execution_count,
-                      install_probe, kernel_errors, kernel_exec, kernel_history, kernel_status,
-                      latency_report, mark_cell, progress_after, redraw_after, run_cell,
-                      run_notebook, slow_cpu, wait_for_execution, wait_for_idle_kernel,
+                      html_text, install_probe, kernel_errors, kernel_exec, kernel_history,
+                      kernel_status, latency_report, mark_cell, progress_after, redraw_after,
+                      run_cell, run_notebook, slow_cpu, wait_for_execution, wait_for_idle_kernel,
                       wait_until_idle, watch_kernel, watch_widget, widget_messages, widget_state)
 
 
 def squash(text):
     return re.sub(r"\s+", "", text)
-
-
-def html_text(markup):
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 class Widget:

@@ -20,9 +20,9 @@ import pytest
 
 from course_lib.classroom import PAGES, settle
 from course_lib.classroom.frames import decode_piece
-from tests.classroom_support import html_text, read_page
+from tests.classroom_support import read_page
 
-from .harness import require_browser
+from .harness import html_text, require_browser
 
 GOAL_MS = 16.0
 
