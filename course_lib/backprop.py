@@ -16,6 +16,9 @@ from . import activations as _activations
 from . import batchnorm
 from . import costs as _costs
 from ._blas import one_blas_thread
+from ._flat import FlatDict, layout_of
+
+_sum = np.add.reduce     # ndarray.sum and np.sum without their Python wrappers: the same sums
 
 
 def output_error(cost, zL, aL, y, activation):
@@ -161,7 +164,8 @@ def backprop_bn(params, X, Y, activations, cost, bn_layers, eps=batchnorm.EPS):
 # less around them: no lists of every layer's z, no checks (the network checked its inputs once),
 # arrays overwritten where they are fresh, σ'(ẑˡ) from aˡ where that is cheaper (sigmoid: a(1 − a),
 # Activation._backward), and softmax sharing its exponentials with the cross-entropy. All
-# parameters must have X's dtype (MLP keeps them so); other inputs take the paths above.
+# parameters must have X's dtype (MLP keeps them so); other inputs take the paths above. For
+# the network's parameters (one array, _flat.py) the gradients come in one array too.
 
 def _same_dtype(X, *stores):
     """Do all arrays in the dicts `stores` have X's dtype?"""
@@ -177,7 +181,9 @@ def _backward_hidden(activation, z, a, grad_a):
 
 def _backprop_fast(params, X, Y, activations, cost, bn_layers=frozenset(), eps=batchnorm.EPS):
     """backprop (no layer in bn_layers) or backprop_bn, as (C, grads, caches)."""
-    if not (_same_dtype(X, params) and Y.dtype == X.dtype):
+    flat = params.flat if type(params) is FlatDict else None
+    if not ((flat.dtype == X.dtype if flat is not None else _same_dtype(X, params))
+            and Y.dtype == X.dtype):
         if not bn_layers:
             return (*backprop(params, X, Y, activations, cost), None)
         return backprop_bn(params, X, Y, activations, cost, bn_layers, eps=eps)
@@ -199,35 +205,38 @@ def _backprop_fast(params, X, Y, activations, cost, bn_layers=frozenset(), eps=b
             e /= total
             acts[L] = e                                                # Softmax.__call__
             log_a = np.subtract(shifted, np.log(total), out=shifted)   # Softmax.log
-            C = -float(np.sum(np.multiply(Y, log_a, out=log_a))) / m   # CrossEntropy.value
+            C = -float(_sum(np.multiply(Y, log_a, out=log_a), axis=None)) / m  # CrossEntropy.value
         else:
             acts[l] = activations[l](z)
     if C is None:
         C = cost.value(acts[L], Y, z_bns[L])
-    grads = {}
+    # the gradients are written into views of one new array, laid out as params (_flat.py)
+    grads = FlatDict(np.empty(flat.size if flat is not None else sum(p.size for p in params.values()),
+                              X.dtype), params.layout if flat is not None else layout_of(params))
     delta = output_error(cost, z_bns[L], acts[L], Y, activations[L])                    # BP1
     for l in range(L, 0, -1):
         if l in bn_layers:                                                # batchnorm_error
             delta, grad_gamma, grad_beta = batchnorm._backward_fast(delta, caches[l])
-            grad_gamma /= m
-            grad_beta /= m
-            grads[f"gamma{l}"], grads[f"beta{l}"] = grad_gamma, grad_beta
-        grads[f"b{l}"] = delta.sum(axis=1, keepdims=True) / m                          # BP3
-        grad_W = delta @ acts[l - 1].T                                                 # BP4
+            np.divide(grad_gamma, m, out=grads[f"gamma{l}"])
+            np.divide(grad_beta, m, out=grads[f"beta{l}"])
+        grad_b = _sum(delta, axis=1, keepdims=True, out=grads[f"b{l}"])              # BP3
+        grad_b /= m
+        grad_W = np.matmul(delta, acts[l - 1].T, out=grads[f"W{l}"])                  # BP4
         grad_W /= m
-        grads[f"W{l}"] = grad_W
         if l > 1:                                                                      # BP2
             delta = _backward_hidden(activations[l - 1], z_bns[l - 1], acts[l - 1],
                                      params[f"W{l}"].T @ delta)
-    return C, {k: grads[k] for k in params}, caches
+    return C, grads, caches
 
 
 def _output(params, X, activations, bn_layers=frozenset(), bn_state=None, train=False,
-            eps=batchnorm.EPS):
-    """aᴸ, the last of feedforward_bn's activations (feedforward's without BN layers)."""
+            eps=batchnorm.EPS, with_z=False):
+    """aᴸ, the last of feedforward_bn's activations (feedforward's without BN layers);
+    with_z: (aᴸ, zᴸ) with its last z (after BatchNorm, as feedforward_bn's z_bns[-1])."""
     if not _same_dtype(X, params, bn_state or {}):
-        return feedforward_bn(params, X, activations, bn_layers, bn_state, train=train,
-                              eps=eps)[2][-1]
+        _, z_bns, acts, _ = feedforward_bn(params, X, activations, bn_layers, bn_state,
+                                           train=train, eps=eps)
+        return (acts[-1], z_bns[-1]) if with_z else acts[-1]
     a = X
     for l in range(1, len(activations)):
         z = params[f"W{l}"] @ a
@@ -241,7 +250,7 @@ def _output(params, X, activations, bn_layers=frozenset(), bn_state=None, train=
                 z *= scale
                 z += beta - scale * bn_state[f"mean{l}"]
         a = activations[l](z)
-    return a
+    return (a, z) if with_z else a
 
 
 # One BLAS thread inside each public function that multiplies matrices (_blas.py): assigned here

@@ -18,9 +18,10 @@ Backward, for a scalar f and the upstream gradient gᵢ = ∂f/∂yᵢ (one colu
     (5) ∂f/∂ẑᵢ = gᵢ γ
     [C] ∂f/∂zᵢ = (1/√(σ² + ε)) · (∂f/∂ẑᵢ − mean(∂f/∂ẑ) − ẑᵢ · mean(∂f/∂ẑ ⊙ ẑ))
 
-[C] is (γ / (m √(σ² + ε))) (m gᵢ − Σⱼ gⱼ − ẑᵢ Σⱼ gⱼ ẑⱼ) written with means. Because every zᵢ
-also moves z̄ and σ², ∂f/∂zᵢ is not just gᵢ γ / √(σ² + ε): the two subtracted terms are the
-paths through z̄ (1) and σ² (2). They make Σᵢ ∂f/∂zᵢ = 0 exactly, which is why a bias added
+[C] is (γ / (m √(σ² + ε))) (m gᵢ − Σⱼ gⱼ − ẑᵢ Σⱼ gⱼ ẑⱼ) written with means; `backward`
+computes it in that form, whose two sums are [B] and [A]. Because every zᵢ also moves z̄ and
+σ², ∂f/∂zᵢ is not just gᵢ γ / √(σ² + ε): the two subtracted terms are the paths through z̄ (1)
+and σ² (2). They make Σᵢ ∂f/∂zᵢ = 0 exactly, which is why a bias added
 to z just before batch normalization gets no gradient: the mean (1) removes it.
 
 In a network f is the batch cost C = (1/m) Σₓ Cₓ. With batch statistics every Cₓ depends on
@@ -98,12 +99,11 @@ def backward(grad_y, cache):
     """
     grad_gamma = np.sum(grad_y * cache.z_hat, axis=1, keepdims=True)      # [A]
     grad_beta = np.sum(grad_y, axis=1, keepdims=True)                    # [B]
-    grad_z_hat = grad_y * cache.gamma                                     # (5)
     m = grad_y.shape[1]
-    grad_z = cache.inv_std * (grad_z_hat                                  # [C]
-                              - grad_z_hat.sum(axis=1, keepdims=True) / m
-                              - cache.z_hat * (grad_z_hat * cache.z_hat).sum(axis=1,
-                                                                        keepdims=True) / m)
+    # [C] with ∂f/∂ẑ = g γ (5): its two means are γ [B] / m and γ [A] / m, so
+    # ∂f/∂z = γ/√(σ² + ε) · (g − [B]/m − ẑ · [A]/m)
+    grad_z = (cache.gamma * cache.inv_std) * (grad_y - grad_beta / m      # [C]
+                                              - cache.z_hat * (grad_gamma / m))
     return grad_z, grad_gamma, grad_beta
 
 
@@ -153,15 +153,10 @@ def _backward_fast(grad_y, cache):
     product = grad_y * z_hat
     grad_gamma = product.sum(axis=1, keepdims=True)                  # [A]
     grad_beta = grad_y.sum(axis=1, keepdims=True)                    # [B]
-    grad_z_hat = np.multiply(grad_y, cache.gamma, out=product)       # (5)
-    mean_grad = grad_z_hat.sum(axis=1, keepdims=True) / m            # [C]: its two sums,
-    scratch = np.multiply(grad_z_hat, z_hat, out=grad_y)
-    sum_product = scratch.sum(axis=1, keepdims=True)
-    grad_z = np.subtract(grad_z_hat, mean_grad, out=grad_z_hat)      # then the differences
-    correction = np.multiply(z_hat, sum_product, out=scratch)
-    correction /= m
+    correction = np.multiply(z_hat, grad_gamma / m, out=product)     # [C]
+    grad_z = np.subtract(grad_y, grad_beta / m, out=grad_y)
     grad_z -= correction
-    grad_z *= cache.inv_std
+    grad_z *= cache.gamma * cache.inv_std
     return grad_z, grad_gamma, grad_beta
 
 

@@ -7,6 +7,7 @@ from . import costs as _costs
 from ._checks import (InputTypeError, choice, count, describe, flag, labels, loose_array, matrix,
                       positive, seed as _seed, unit_interval)
 from ._blas import one_blas_thread
+from ._flat import FlatDict
 from .backprop import _backprop_fast, _output, feedforward, feedforward_bn
 
 OUTPUTS = ("softmax", "sigmoid", "identity")
@@ -34,7 +35,8 @@ class MLP:
         intermediate array then have that type (the same initial weights, rounded).
 
     net.params is {"W1": (n¹, n⁰), "b1": (n¹, 1), ..., "WL", "bL"} plus "gamma1", "beta1", ...
-    for the BN layers; an optimizer updates it. The running statistics are not trained by the
+    for the BN layers; an optimizer updates it. (Its arrays are views into one array, so that an
+    optimizer can update them all with one call per operation: _flat.py.) The running statistics are not trained by the
     optimizer, so they live apart, in net.bn_state {"mean1": (n¹, 1), "var1": (n¹, 1), ...}.
     forward/predict/accuracy use them (inference); `forward(X, train=True)` and `backprop` use
     the batch's statistics.
@@ -111,9 +113,11 @@ class MLP:
             n = self.sizes[l]
             self.params[f"gamma{l}"], self.params[f"beta{l}"] = np.ones((n, 1)), np.zeros((n, 1))
             self.bn_state[f"mean{l}"], self.bn_state[f"var{l}"] = np.zeros((n, 1)), np.ones((n, 1))
-        for store in (self.params, self.bn_state):
-            for k in store:
-                store[k] = store[k].astype(self.dtype)
+        for k in self.bn_state:
+            self.bn_state[k] = self.bn_state[k].astype(self.dtype)
+        # the parameters as views into one array, so an optimizer updates them all at once
+        # (_flat.py); to anyone else a dict
+        self.params = FlatDict.packed(self.params, self.dtype)
 
     def __repr__(self):
         bn = f", batch_norm={self.batch_norm!r}" if self.batch_norm else ""
@@ -193,10 +197,10 @@ class MLP:
         """
         return self._output(self.check_X(X), flag(train, "train"))
 
-    def _output(self, X, train=False):
-        """forward for inputs already checked."""
+    def _output(self, X, train=False, with_z=False):
+        """forward for inputs already checked; with_z: (aᴸ, zᴸ), zᴸ after BatchNorm if any."""
         return _output(self.params, X, self.activations, self.bn_layers, self.bn_state,
-                       train=train, eps=self.bn_eps)
+                       train=train, eps=self.bn_eps, with_z=with_z)
 
     @one_blas_thread
     def backprop(self, X, Y, update_stats=False):
@@ -246,7 +250,10 @@ class MLP:
     @one_blas_thread
     def predict(self, X):
         """Class index of the largest output for each column of X, shape (m,)."""
-        X = self.check_X(X)
+        return self._predict(self.check_X(X))
+
+    def _predict(self, X):
+        """predict for inputs already checked."""
         b = self.PREDICT_BLOCK
         return np.concatenate([np.argmax(self._output(X[:, i:i + b]), axis=0)
                                for i in range(0, X.shape[1], b)])

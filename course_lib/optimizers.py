@@ -47,6 +47,7 @@ class Optimizer:
         self.t = 0
         self._params = None   # the parameter set this optimizer steps (set by the first step)
         self._arrays = ()     # its arrays when last checked
+        self._flat = None     # (layout, {key: one array}, state) once steps go flat (_flat.py)
 
     @property
     def lr(self):
@@ -63,6 +64,7 @@ class Optimizer:
         self.state = {}
         self.t = 0
         self._params, self._arrays = None, ()
+        self._flat = None
 
     def claim(self, params):
         """Check `params` and tie the optimizer to them, as its first step does; a ValueError
@@ -109,6 +111,8 @@ class Optimizer:
         inf in a gradient a NonFiniteError (a ValueError), before anything is changed.
         """
         checked = self._checked(params)
+        if checked and self._step_flat(params, grads):
+            return
         if not checked:
             self._check_params(params)
         if not isinstance(grads, dict):
@@ -142,6 +146,55 @@ class Optimizer:
 
     def _update(self, name, theta, g, state):
         raise NotImplementedError
+
+    # -- all parameters at once ----------------------------------------------------------
+    # A network's params and the gradients its backprop returns are views into one array each,
+    # in the same layout (_flat.py). Every update rule below is elementwise, so one _update on
+    # the whole arrays gives each parameter exactly what its own _update gives: the same
+    # operations on the same numbers (tests/test_flat.py). The state then lives in one array
+    # per key too, and state[name][key] are views into it. Taken only after the first step
+    # has checked and tied the parameters, and only for the update rules of this module (a
+    # subclass that overrides _update may look at `name`).
+
+    def _step_flat(self, params, grads):
+        """One step on params.flat with grads.flat, if both are one array of the same layout
+        and every gradient is finite; False (nothing done) otherwise."""
+        theta, g = getattr(params, "flat", None), getattr(grads, "flat", None)
+        if theta is None or g is None or grads.layout is not params.layout \
+                or g.dtype != theta.dtype or type(self)._update not in _ELEMENTWISE:
+            return False
+        if not np.isfinite(g).all():
+            return False           # the per-parameter path names the gradient and raises
+        state = self._flat_state(params.layout)
+        if state is None:
+            return False
+        self.t += 1
+        if self.weight_decay:
+            g = g + self.weight_decay * theta          # ∂/∂θ of C + (λ/2)‖θ‖²
+        n_keys = len(state)
+        self._update(None, theta, g, state)
+        if len(state) != n_keys:                       # the first step made the state
+            self._view_state(params.layout, state)
+        return True
+
+    def _flat_state(self, layout):
+        """{key: one array} of the state for the parameters of `layout`: made once from the
+        per-parameter state (copied, which then becomes views into it); None if that state
+        does not fit (a key for some parameters only)."""
+        if self._flat is not None and self._flat[0] is layout and self._flat[2] is self.state:
+            return self._flat[1]
+        per_name = [self.state.get(name, {}) for name, *_ in layout]
+        keys = set(per_name[0])
+        if any(set(st) != keys for st in per_name):
+            return None
+        state = {key: np.concatenate([st[key].ravel() for st in per_name]) for key in keys}
+        self._flat = (layout, state, self.state)
+        self._view_state(layout, state)
+        return state
+
+    def _view_state(self, layout, state):
+        for name, a, b, shape in layout:
+            self.state[name] = {key: arr[a:b].reshape(shape) for key, arr in state.items()}
 
     def __repr__(self):
         settings = self.hyperparameters()
@@ -299,3 +352,4 @@ class Adam(Optimizer):
 
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}
+_ELEMENTWISE = {SGD._update, AdaGrad._update, RMSprop._update, Adam._update}

@@ -197,11 +197,16 @@ class _Snapshots:
         self.copies = [self._arrays(copy=True) for _ in range(slots)]
 
     def _arrays(self, copy=False):
-        live = [*self.net.params.values(), *self.net.bn_state.values()]
+        params = self.net.params
+        flat = getattr(params, "flat", None)        # one array for all parameters (_flat.py)
+        live = [*([flat] if flat is not None else params.values()), *self.net.bn_state.values()]
         return [a.copy() for a in live] if copy else live
 
     def take(self, slot):
-        for buf, a in zip(self.copies[slot], self._arrays()):
+        live = self._arrays()
+        if len(live) != len(self.copies[slot]):     # params no longer one array (a callback?)
+            self.copies[slot] = [a.copy() for a in live]
+        for buf, a in zip(self.copies[slot], live):
             np.copyto(buf, a)
 
     def restore(self, slot):
@@ -304,9 +309,12 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
             one_blas_thread():
         for epoch in range(1, epochs + 1):
             optimizer.lr = sched(epoch - 1)
-            order = rng.permutation(m)
-            # shuffled once per epoch; each batch is then a slice (a view), not a gather
-            X_epoch, Y_epoch = X_train[:, order], Y_train[:, order]
+            if len(batches) > 1:
+                order = rng.permutation(m)
+                # shuffled once per epoch; each batch is then a slice (a view), not a gather
+                X_epoch, Y_epoch = X_train[:, order], Y_train[:, order]
+            else:     # full batch: every epoch is the same one step, in any order
+                X_epoch, Y_epoch = X_train, Y_train
             total, ok = 0.0, True
             for i, j in batches:
                 X, Y = X_epoch[:, i:j], Y_epoch[:, i:j]
@@ -332,7 +340,7 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
                     break
                 history.steps += 1
                 total += C * X.shape[1]
-            if ok and not all(np.all(np.isfinite(p)) for p in net.params.values()):
+            if ok and not _finite_params(net):
                 ok = False
             if not ok:
                 history.diverged_at = epoch
@@ -365,13 +373,23 @@ def _record(net, history, epoch, lr, cost, X_train, y_train, X_val, Y_val, y_val
     history.epoch.append(epoch)
     history.lr.append(lr)
     history.cost.append(cost)
-    history.train_accuracy.append(float(np.mean(net.predict(X_train) == y_train)))
-    history.val_accuracy.append(float(np.mean(net.predict(X_val) == y_val)))
-    history.val_cost.append(float(net.cost_value(X_val, Y_val)))
+    # net.predict and net.cost_value without checking the inputs again; one forward pass on
+    # the validation set for both
+    history.train_accuracy.append(float(np.mean(net._predict(X_train) == y_train)))
+    a_val, z_val = net._output(X_val, with_z=True)
+    history.val_accuracy.append(float(np.mean(np.argmax(a_val, axis=0) == y_val)))
+    history.val_cost.append(float(net.cost.value(a_val, Y_val, z_val)))
     history.time.append(time.perf_counter() - start)
     best = history.best()
     if best is None or (history.val_accuracy[-1], -history.val_cost[-1]) > (best[1], -best[2]):
         history.best_epoch = epoch
+
+
+def _finite_params(net):
+    flat = getattr(net.params, "flat", None)
+    if flat is not None:
+        return bool(np.isfinite(flat).all())
+    return all(np.all(np.isfinite(p)) for p in net.params.values())
 
 
 def _undo_last_step(net, optimizer, snapshots, history):
