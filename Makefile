@@ -54,8 +54,9 @@ test: $(STAMP)
 		"$(BIN)/python -m pytest -m browser -p no:cacheprovider $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))" \
 		"$(BIN)/python -m pytest -m 'not browser' $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))"
 
-# numpy held to AVX2 (no AVX-512 kernels), OpenBLAS's Haswell kernels, one BLAS thread: stored
-# outputs and assertions must not depend on which of these a machine has. Every test that
+# numpy held to AVX2 (no AVX-512 kernels), OpenBLAS kernels the machine would not pick itself
+# (tools/other_blas_kernels.py: SkylakeX on AMD's AVX-512 CPUs, Haswell on Intel's), one BLAS
+# thread: stored outputs and assertions must not depend on which of these a machine has. Every test that
 # computes runs again (the notebooks with their widget cells re-run, conftest.py); the browser
 # and the checks of files and packaging, whose outcome no CPU feature changes, run once, in
 # `make test`; so do the classroom pages' tests, which compare the pages `make site` computed
@@ -66,7 +67,7 @@ CPU_INDEPENDENT := --ignore=tests/test_static_views.py --ignore=tests/test_exerc
 	--ignore=tests/test_site_config.py --ignore=tests/test_classroom_pages.py
 test-cpu: $(STAMP)
 	NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/avx512_features.py)" \
-	OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 \
+	OPENBLAS_NUM_THREADS=1 env $$($(BIN)/python tools/other_blas_kernels.py) \
 	$(BIN)/python -m pytest -m "not browser" $(CPU_INDEPENDENT)
 
 # Exactly the lowest versions pyproject.toml allows (tools/minimum_versions.py), in a venv of
