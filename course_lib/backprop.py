@@ -216,16 +216,14 @@ def _backprop_fast(params, X, Y, activations, cost, bn_layers=frozenset(), eps=b
     delta = output_error(cost, z_bns[L], acts[L], Y, activations[L])                    # BP1
     for l in range(L, 0, -1):
         if l in bn_layers:                                                # batchnorm_error
-            delta, grad_gamma, grad_beta = batchnorm._backward_fast(delta, caches[l])
-            np.divide(grad_gamma, m, out=grads[f"gamma{l}"])
-            np.divide(grad_beta, m, out=grads[f"beta{l}"])
-        grad_b = _sum(delta, axis=1, keepdims=True, out=grads[f"b{l}"])              # BP3
-        grad_b /= m
-        grad_W = np.matmul(delta, acts[l - 1].T, out=grads[f"W{l}"])                  # BP4
-        grad_W /= m
+            delta, grads[f"gamma{l}"][...], grads[f"beta{l}"][...] = \
+                batchnorm._backward_fast(delta, caches[l])
+        _sum(delta, axis=1, keepdims=True, out=grads[f"b{l}"])                           # BP3
+        np.matmul(delta, acts[l - 1].T, out=grads[f"W{l}"])                              # BP4
         if l > 1:                                                                      # BP2
             delta = _backward_hidden(activations[l - 1], z_bns[l - 1], acts[l - 1],
                                      params[f"W{l}"].T @ delta)
+    grads.flat /= m      # every gradient's 1/m (BP3, BP4, [A] and [B] averaged), in one call
     return C, grads, caches
 
 

@@ -242,10 +242,11 @@ class MLP:
                                            self.bn_state, train=train, eps=self.bn_eps)
         return self.cost.value(acts[-1], Y, z_bns[-1])
 
-    PREDICT_BLOCK = 500
-    """columns per forward pass in `predict`: columns are independent at inference, and the
-    temporary arrays of 1500 columns cost more to allocate than to compute with (the whole
-    training set of the digits takes twice as long in one block as in three)."""
+    PREDICT_BLOCK = 2000
+    """columns per forward pass in `predict` (columns are independent at inference): the whole
+    training set of the digits (1500) in one, which takes 0.75–0.9 of the time of three blocks of
+    500 now that freed arrays of that size stay in the process (_memory.py); bounded so that a
+    large X needs no large temporary arrays."""
 
     @one_blas_thread
     def predict(self, X):

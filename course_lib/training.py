@@ -75,7 +75,8 @@ class History:
     """Per-epoch record of a run. Lists have one entry per completed epoch.
 
     cost: mean cost over the epoch's mini-batches; train_accuracy, val_accuracy: fractions in
-    [0, 1] after the epoch (inference mode); time: seconds since the start of training.
+    [0, 1] after the epoch (inference mode; train_accuracy NaN if train(..., train_accuracy=False));
+    time: seconds since the start of training.
     diverged_at: the epoch in which the cost blew up (None if it never did); initial_cost: the
     cost of the first mini-batch before any step, which the divergence rule compares with.
     steps: optimizer steps taken. After divergence, kept_steps: the network was put back to its
@@ -125,8 +126,9 @@ class History:
                     f"network keeps its last finite parameters ({kept}){reset}")
         if not self.epoch:
             return "not trained"
-        return (f"epoch {self.epoch[-1]}: cost {self.cost[-1]:.4f}, train accuracy "
-                f"{100 * self.train_accuracy[-1]:.2f} %, validation accuracy "
+        train = "" if np.isnan(self.train_accuracy[-1]) else \
+            f"train accuracy {100 * self.train_accuracy[-1]:.2f} %, "
+        return (f"epoch {self.epoch[-1]}: cost {self.cost[-1]:.4f}, {train}validation accuracy "
                 f"{100 * self.val_accuracy[-1]:.2f} %")
 
     def best(self):
@@ -216,7 +218,8 @@ class _Snapshots:
 
 def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epochs"],
           batch_size=DEFAULTS["batch_size"], seed=0, progress=True, callback=None,
-          lr_schedule=DEFAULTS["lr_schedule"], early_stopping=None, eval_every=1):
+          lr_schedule=DEFAULTS["lr_schedule"], early_stopping=None, eval_every=1,
+          train_accuracy=True):
     """Train `net` in place with `optimizer` on shuffled mini-batches; return a History.
 
     X_train: (n⁰, m), Y_train: one-hot (nᴸ, m) or labels (m,); the same for X_val, Y_val.
@@ -229,6 +232,9 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     `epoch_schedule`). The optimizer's lr is set back to η₀ at the end.
     eval_every=k: measure (and record in the history) only every k-th epoch and the last one:
     a full-batch run of thousands of one-step epochs need not evaluate after each step.
+    train_accuracy=False: measure the validation set only; history.train_accuracy then holds
+    NaN (a pass over the whole training set per recorded epoch saved, as when only the
+    validation accuracy decides when to stop).
     early_stopping=p: stop once p epochs have passed since the best validation accuracy so
     far (history.best_epoch), and in any case end with the network put back to the
     parameters (and BatchNorm statistics) of its best epoch. None (default): no stopping; the
@@ -258,6 +264,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
     y_val = _labels_of(net, Y_val, X_val.shape[1], "Y_val")
     sched = epoch_schedule(lr_schedule, lr0, epochs)
     eval_every = count(eval_every, "eval_every")
+    train_accuracy = flag(train_accuracy, "train_accuracy")
     if early_stopping is not None:
         early_stopping = count(early_stopping, "early_stopping (the patience, in epochs)")
     if callback is not None and not callable(callback):
@@ -279,7 +286,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=True)
     try:
         _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size,
-              rng, sched, history, bar, callback, early_stopping, eval_every)
+              rng, sched, history, bar, callback, early_stopping, eval_every, train_accuracy)
     finally:
         optimizer.lr = lr0
         if bar is not None:
@@ -292,7 +299,7 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
 
 
 def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch_size, rng,
-          sched, history, bar, callback, patience, eval_every):
+          sched, history, bar, callback, patience, eval_every, train_accuracy):
     """The epochs of `train`, recorded in `history`."""
     m = X_train.shape[1]
     bounds = list(range(0, m, batch_size)) + [m]
@@ -350,8 +357,8 @@ def _loop(net, optimizer, X_train, Y_train, y_train, X_val, y_val, epochs, batch
                 bar.update(1)
             if epoch % eval_every and epoch != epochs:
                 continue
-            _record(net, history, epoch, optimizer.lr, total / m, X_train, y_train, X_val, Y_val,
-                    y_val, start)
+            _record(net, history, epoch, optimizer.lr, total / m,
+                    X_train if train_accuracy else None, y_train, X_val, Y_val, y_val, start)
             if history.best_epoch == epoch and best is not None:
                 best.take(0)
             if bar is not None:
@@ -375,7 +382,8 @@ def _record(net, history, epoch, lr, cost, X_train, y_train, X_val, Y_val, y_val
     history.cost.append(cost)
     # net.predict and net.cost_value without checking the inputs again; one forward pass on
     # the validation set for both
-    history.train_accuracy.append(float(np.mean(net._predict(X_train) == y_train)))
+    history.train_accuracy.append(float(np.mean(net._predict(X_train) == y_train))
+                                  if X_train is not None else float("nan"))
     a_val, z_val = net._output(X_val, with_z=True)
     history.val_accuracy.append(float(np.mean(np.argmax(a_val, axis=0) == y_val)))
     history.val_cost.append(float(net.cost.value(a_val, Y_val, z_val)))

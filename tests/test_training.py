@@ -240,10 +240,26 @@ def test_without_early_stopping_the_last_parameters_stay(split):
     assert net.accuracy(split.X_val, split.y_val) == full.val_accuracy[-1]
 
 
+def test_without_the_training_accuracy_the_run_and_the_rest_of_the_history_are_the_same(split):
+    histories = []
+    for measure in (True, False):
+        net, optimizer = default_setup(seed=0)
+        histories.append(train(net, optimizer, split.X_train, split.Y_train, split.X_val,
+                               split.Y_val, epochs=3, progress=False, train_accuracy=measure))
+    full, val_only = histories
+    assert all(0.5 < a <= 1 for a in full.train_accuracy)
+    assert len(val_only.train_accuracy) == 3 and np.all(np.isnan(val_only.train_accuracy))
+    assert val_only.val_accuracy == full.val_accuracy and val_only.val_cost == full.val_cost
+    assert val_only.cost == full.cost and val_only.best_epoch == full.best_epoch
+    assert "train accuracy" in full.message and "train accuracy" not in val_only.message
+    assert "validation accuracy" in val_only.message
+
+
 @pytest.mark.parametrize("kwargs, error, words", [
     ({"early_stopping": 0}, ValueError, "early_stopping"),
     ({"early_stopping": 2.5}, TypeError, "early_stopping"),
     ({"eval_every": 0}, ValueError, "eval_every"),
+    ({"train_accuracy": "no"}, TypeError, "train_accuracy"),
 ])
 def test_bad_early_stopping_or_eval_every_is_refused(split, kwargs, error, words):
     net, optimizer = default_setup(seed=0)
