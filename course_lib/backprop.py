@@ -211,8 +211,8 @@ def _backprop_fast(params, X, Y, activations, cost, bn_layers=frozenset(), eps=b
     if C is None:
         C = cost.value(acts[L], Y, z_bns[L])
     # the gradients are written into views of one new array, laid out as params (_flat.py)
-    grads = FlatDict(np.empty(flat.size if flat is not None else sum(p.size for p in params.values()),
-                              X.dtype), params.layout if flat is not None else layout_of(params))
+    layout = params.layout if flat is not None else layout_of(params)
+    grads = FlatDict(np.empty(layout[-1][2], X.dtype), layout)
     delta = output_error(cost, z_bns[L], acts[L], Y, activations[L])                    # BP1
     for l in range(L, 0, -1):
         if l in bn_layers:                                                # batchnorm_error

@@ -36,8 +36,9 @@ class MLP:
 
     net.params is {"W1": (n¹, n⁰), "b1": (n¹, 1), ..., "WL", "bL"} plus "gamma1", "beta1", ...
     for the BN layers; an optimizer updates it. (Its arrays are views into one array, so that an
-    optimizer can update them all with one call per operation: _flat.py.) The running statistics are not trained by the
-    optimizer, so they live apart, in net.bn_state {"mean1": (n¹, 1), "var1": (n¹, 1), ...}.
+    optimizer can update them all with one call per operation: _flat.py.) The running
+    statistics are not trained by the optimizer, so they live apart, in net.bn_state
+    {"mean1": (n¹, 1), "var1": (n¹, 1), ...}.
     forward/predict/accuracy use them (inference); `forward(X, train=True)` and `backprop` use
     the batch's statistics.
 
