@@ -11,8 +11,11 @@ same elementwise operations on the same numbers, so the same results to the last
 FlatDict is an ordinary dict {name: array} to everyone else. Putting a different array under a
 name (net.params["W1"] = new_array), deleting or adding one detaches the dict from its flat
 array (`flat` becomes None) and everything takes the per-array path again; changing an array in
-place (net.params["W1"] *= 2) keeps the views. Copies and pickles are plain dicts.
+place (net.params["W1"] *= 2) keeps the views. A deep copy or a pickle is one new array with
+views into it again.
 """
+import copy
+
 import numpy as np
 
 
@@ -80,10 +83,28 @@ class FlatDict(dict):
             self._detach()
         return dict.setdefault(self, key, default)
 
+    # -- copies: a deep copy or a pickle is one new array with views into it, a shallow copy the
+    # same arrays; a detached dict copies as a plain dict ------------------------------------
     def __reduce__(self):
-        # copy.copy, copy.deepcopy and pickle give a plain dict: a copy of the views would not
-        # share one array any more
-        return dict, (dict(self),)
+        if self.flat is None:
+            return dict, (dict(self),)
+        return FlatDict, (self.flat, self.layout)
 
-    def copy(self):
-        return dict(self)
+    def __copy__(self):
+        if self.flat is None:
+            return dict(self)
+        new = FlatDict.__new__(FlatDict)
+        dict.update(new, self)
+        new.flat, new.layout = self.flat, self.layout
+        return new
+
+    copy = __copy__
+
+    def __deepcopy__(self, memo):
+        if self.flat is None:
+            return copy.deepcopy(dict(self), memo)
+        new = FlatDict(self.flat.copy(), self.layout)
+        memo[id(self.flat)] = new.flat
+        for name in self:                   # another reference to a view gets the new view
+            memo[id(dict.__getitem__(self, name))] = dict.__getitem__(new, name)
+        return new

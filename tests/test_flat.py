@@ -68,14 +68,31 @@ def test_changes_in_place_keep_the_views_and_new_arrays_detach():
         assert d.flat is None
 
 
-def test_copies_and_pickles_are_plain_dicts():
+def test_deep_copies_and_pickles_are_one_new_array_shallow_copies_the_same_arrays():
     p = network().params
-    for other in (copy.copy(p), copy.deepcopy(p), pickle.loads(pickle.dumps(p)), p.copy(),
-                  dict(p)):
-        assert type(other) is dict and list(other) == list(p)
-        assert all(np.array_equal(other[k], p[k]) for k in p)
-    deep = copy.deepcopy(p)
-    assert not any(np.shares_memory(deep[k], p.flat) for k in p)
+    for other in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert type(other) is FlatDict and views_of_one_array(other)
+        assert list(other) == list(p) and np.array_equal(other.flat, p.flat)
+        assert not np.shares_memory(other.flat, p.flat)
+    for other in (copy.copy(p), p.copy()):
+        assert type(other) is FlatDict and other.flat is p.flat
+        assert all(other[k] is p[k] for k in p)
+    shared = copy.deepcopy({"params": p, "W1": p["W1"]})       # another reference to a view
+    assert shared["W1"] is shared["params"]["W1"]
+    p["W1"] = p["W1"].copy()                                   # detached: plain dicts
+    for other in (copy.deepcopy(p), pickle.loads(pickle.dumps(p)), copy.copy(p)):
+        assert type(other) is dict and all(np.array_equal(other[k], p[k]) for k in p)
+
+
+def test_a_deep_copy_of_a_network_trains_as_the_network_does():
+    net, X, Y = network(), *data()
+    twin = copy.deepcopy(net)
+    assert type(twin.params) is FlatDict and twin.params.flat is not net.params.flat
+    opt, twin_opt = Adam(0.01), Adam(0.01)
+    for _ in range(3):
+        opt.step(net.params, net.backprop(X, Y, update_stats=True)[1])
+        twin_opt.step(twin.params, twin.backprop(X, Y, update_stats=True)[1])
+    assert twin_opt._flat is not None and np.array_equal(twin.params.flat, net.params.flat)
 
 
 def run(make_opt, flat, steps=6, dtype="float64"):
