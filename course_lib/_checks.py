@@ -82,7 +82,7 @@ def numeric_array(x, name):
 def finite_array(x, name):
     """`x` as a float array (numeric_array); raise ValueError if it holds NaN or inf."""
     arr = numeric_array(x, name)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():      # (the method: a few µs less than np.all(...))
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} contains {bad} NaN or inf value(s); expected finite numbers")
     return arr
