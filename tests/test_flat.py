@@ -213,3 +213,21 @@ def test_full_batch_training_does_not_shuffle():
         ref_opt.step(ref.params, grads)
     assert h.steps == 7 and np.array_equal(net.params.flat, ref.params.flat)
     assert all(np.array_equal(net.bn_state[k], ref.bn_state[k]) for k in ref.bn_state)
+
+
+def test_train_gives_the_same_network_with_detached_params():
+    """train() on a network whose params were replaced by a plain dict (one update per array,
+    snapshots per array) ends where the one-array run ends, bit for bit."""
+    X, Y = data(m=50)
+    nets = []
+    for detach in (False, True):
+        net = network()
+        if detach:
+            net.params = dict(net.params)
+        h = train(net, SGD(0.1, momentum=0.9), X, Y, X, Y, epochs=4, batch_size=16,
+                  progress=False)
+        nets.append((net, h))
+    (flat_net, flat_h), (net, h) = nets
+    assert type(net.params) is dict and flat_net.params.flat is not None
+    assert all(np.array_equal(flat_net.params[k], net.params[k]) for k in net.params)
+    assert flat_h.val_accuracy == h.val_accuracy and flat_h.cost == h.cost
