@@ -192,27 +192,39 @@ def _check_state(net):
 
 class _Snapshots:
     """Copies of the network's state (params and bn_state). The training loop refreshes two in
-    turn before each step: when step n blows up, the copy from before step n is still there."""
+    turn before each step: when step n blows up, the copy from before step n is still there.
+    Parameters that are one array (_flat.py) are copied in one call; a copy remembers their
+    layout (or their names), so it is put back name by name even if a callback replaced a
+    parameter array in between."""
 
     def __init__(self, net, slots=2):
         self.net = net
-        self.copies = [self._arrays(copy=True) for _ in range(slots)]
-
-    def _arrays(self, copy=False):
-        params = self.net.params
-        flat = getattr(params, "flat", None)        # one array for all parameters (_flat.py)
-        live = [*([flat] if flat is not None else params.values()), *self.net.bn_state.values()]
-        return [a.copy() for a in live] if copy else live
+        self.slots = [None] * slots
+        for slot in range(slots):
+            self.take(slot)
 
     def take(self, slot):
-        live = self._arrays()
-        if len(live) != len(self.copies[slot]):     # params no longer one array (a callback?)
-            self.copies[slot] = [a.copy() for a in live]
-        for buf, a in zip(self.copies[slot], live):
+        params, saved = self.net.params, self.slots[slot]
+        flat = getattr(params, "flat", None)
+        key, live = (params.layout, [flat]) if flat is not None else \
+            (tuple(params), list(params.values()))
+        live += self.net.bn_state.values()
+        if saved is None or not (saved[0] is key or saved[0] == key) or len(saved[1]) != len(live):
+            self.slots[slot] = (key, [a.copy() for a in live])
+            return
+        for buf, a in zip(saved[1], live):
             np.copyto(buf, a)
 
     def restore(self, slot):
-        for buf, a in zip(self.copies[slot], self._arrays()):
+        key, bufs = self.slots[slot]
+        params, n_params = self.net.params, len(bufs) - len(self.net.bn_state)
+        if key and isinstance(key[0], tuple):          # a layout: params were one array
+            for name, a, b, shape in key:
+                np.copyto(params[name], bufs[0][a:b].reshape(shape))
+        else:
+            for name, buf in zip(key, bufs[:n_params]):
+                np.copyto(params[name], buf)
+        for buf, a in zip(bufs[n_params:], self.net.bn_state.values()):
             np.copyto(a, buf)
 
 
@@ -224,8 +236,9 @@ def train(net, optimizer, X_train, Y_train, X_val, Y_val, epochs=DEFAULTS["epoch
 
     X_train: (n⁰, m), Y_train: one-hot (nᴸ, m) or labels (m,); the same for X_val, Y_val.
     Each epoch shuffles the columns with numpy.random.default_rng(seed) and takes steps on
-    batches of `batch_size` columns (the last one may be smaller); with BatchNorm each step
-    also moves the running statistics. `progress`: show a progress bar (tqdm).
+    batches of `batch_size` columns (the last one may be smaller; a batch that is the whole set
+    is not shuffled: its order cannot change the step); with BatchNorm each step also moves
+    the running statistics. `progress`: show a progress bar (tqdm).
     lr_schedule="linear": epoch e (1..epochs) uses the learning rate η₀ (1 − (e − 1)/epochs),
     falling from the optimizer's lr η₀ towards 0; "cosine" falls along half a cosine;
     "constant" keeps η₀; or a course_lib.stochastic Schedule, called with e − 1 (see

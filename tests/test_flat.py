@@ -231,3 +231,23 @@ def test_train_gives_the_same_network_with_detached_params():
     assert type(net.params) is dict and flat_net.params.flat is not None
     assert all(np.array_equal(flat_net.params[k], net.params[k]) for k in net.params)
     assert flat_h.val_accuracy == h.val_accuracy and flat_h.cost == h.cost
+
+
+@pytest.mark.parametrize("detach_at", ["take", "restore"])
+def test_a_snapshot_goes_back_name_by_name_when_params_changed_in_between(detach_at):
+    """train()'s copies of the state (before each step; the best epoch's) put every parameter
+    back even if a callback replaced a parameter array between the copy and its use."""
+    from course_lib.training import _Snapshots
+    net = network()
+    if detach_at == "take":
+        net.params["b1"] = net.params["b1"].copy()           # copied name by name
+    before = {k: v.copy() for k, v in net.params.items()}
+    snapshots = _Snapshots(net, slots=1)
+    if detach_at == "restore":
+        net.params["W1"] = net.params["W1"].copy()           # copied as one array
+    for v in net.params.values():
+        v += 1.0
+    net.bn_state["mean1"] += 1.0
+    snapshots.restore(0)
+    assert all(np.array_equal(net.params[k], before[k]) for k in before)
+    assert np.array_equal(net.bn_state["mean1"], np.zeros_like(net.bn_state["mean1"]))
