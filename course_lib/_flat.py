@@ -49,8 +49,7 @@ class FlatDict(dict):
         self.flat = None
 
     def __setitem__(self, key, value):
-        if getattr(self, "flat", None) is not None and not (
-                key in self and dict.__getitem__(self, key) is value):
+        if self.flat is not None and not (key in self and dict.__getitem__(self, key) is value):
             self._detach()
         dict.__setitem__(self, key, value)
 

@@ -245,9 +245,9 @@ class MLP:
 
     PREDICT_BLOCK = 2000
     """columns per forward pass in `predict` (columns are independent at inference): the whole
-    training set of the digits (1500) in one, which takes 0.75–0.9 of the time of three blocks of
-    500 now that freed arrays of that size stay in the process (_memory.py); bounded so that a
-    large X needs no large temporary arrays."""
+    training set of the digits (1500) in one, which was faster here than three blocks of 500
+    once freed arrays of that size stay in the process (_memory.py); bounded so that a large X
+    needs no large temporary arrays."""
 
     @one_blas_thread
     def predict(self, X):

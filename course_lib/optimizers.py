@@ -31,6 +31,7 @@ import numpy as np
 
 from ._checks import (InputTypeError, NonFiniteError, describe, flag, inplace_float_array,
                       nonnegative, positive, type_of, unit_interval)
+from ._flat import FlatDict
 
 _PARAM_WHY = ("optimizers update parameters in place, so params holds numpy float arrays "
               "(a point of the plane: np.array([x, y]))")
@@ -193,8 +194,9 @@ class Optimizer:
         return state
 
     def _view_state(self, layout, state):
-        for name, a, b, shape in layout:
-            self.state[name] = {key: arr[a:b].reshape(shape) for key, arr in state.items()}
+        views = {key: FlatDict(arr, layout) for key, arr in state.items()}
+        for name, *_ in layout:
+            self.state[name] = {key: v[name] for key, v in views.items()}
 
     def __repr__(self):
         settings = self.hyperparameters()

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._blas import one_blas_thread
+from ._flat import FlatDict
 from ._checks import (InputTypeError, NonFiniteError, choice, count, describe, flag, labels, loose_array,
                       matrix, positive, seed as _seed)
 from .network import MLP
@@ -219,8 +220,8 @@ class _Snapshots:
         key, bufs = self.slots[slot]
         params, n_params = self.net.params, len(bufs) - len(self.net.bn_state)
         if key and isinstance(key[0], tuple):          # a layout: params were one array
-            for name, a, b, shape in key:
-                np.copyto(params[name], bufs[0][a:b].reshape(shape))
+            for name, view in FlatDict(bufs[0], key).items():
+                np.copyto(params[name], view)
         else:
             for name, buf in zip(key, bufs[:n_params]):
                 np.copyto(params[name], buf)
