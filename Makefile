@@ -54,11 +54,12 @@ test: $(STAMP)
 		"$(BIN)/python -m pytest -m browser -p no:cacheprovider $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))" \
 		"$(BIN)/python -m pytest -m 'not browser' $(if $(WITHOUT_SITE_TESTS),$(SITE_IGNORES))"
 
-# numpy held to AVX2 (no AVX-512 kernels), OpenBLAS kernels the machine would not pick itself
-# (tools/other_blas_kernels.py: SkylakeX on AMD's AVX-512 CPUs, Haswell on Intel's), one BLAS
-# thread: stored outputs and assertions must not depend on which of these a machine has. Every test that
-# computes runs again (the notebooks with their widget cells re-run, conftest.py); the browser
-# and the checks of files and packaging, whose outcome no CPU feature changes, run once, in
+# numpy held to AVX2 (no AVX-512 kernels), OpenBLAS kernels other than the ones `make test`
+# ran with (tools/other_blas_kernels.py: Haswell after AVX-512 kernels, else SkylakeX where the
+# CPU has AVX-512), one BLAS thread: stored outputs and assertions must not depend on which of
+# these a machine has. Every test that computes runs again (the notebooks with their widget
+# cells re-run, conftest.py); the browser and the checks of files and packaging, whose outcome
+# no CPU feature changes, run once, in
 # `make test`; so do the classroom pages' tests, which compare the pages `make site` computed
 # (on the machine's own configuration) with course_lib now.
 CPU_INDEPENDENT := --ignore=tests/test_static_views.py --ignore=tests/test_exercise_notebooks.py \
