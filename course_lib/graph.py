@@ -298,18 +298,25 @@ def multiply_adds(sizes, m):
     return sum(per_layer), 2 * sum(per_layer) - per_layer[0]
 
 
-def gradient_timings(net, X, Y, repeats=15):
+def gradient_timings(net, X, Y, repeats=15, fd_budget=0.5, fd_runs=3):
     """Seconds for one forward pass (feedforward, without the cost), one backprop, and the
     central-difference gradient of an MLP without BatchNorm on (X, Y), with the exact numbers of cost evaluations:
     {"n", "forward_s", "backprop_s", "fd_s", "backprop_evaluations", "fd_evaluations"}.
-    forward_s and backprop_s are medians of `repeats` runs (robust to a busy machine); fd_s is
-    one run of all 2n evaluations. Everything runs on one BLAS thread, so that the thread count
+    forward_s and backprop_s are medians of `repeats` runs (robust to a busy machine). fd_s is
+    the median of up to `fd_runs` runs of all 2n evaluations: another run is started only while
+    the runs so far took less than `fd_budget` seconds, so a short run (a small network, where
+    one burst of other work would count most) is repeated and a long one, which averages over
+    such bursts by itself, is not. Everything runs on one BLAS thread, so that the thread count
     and other programs' threads change the times less."""
     import time
 
     from ._blas import one_blas_thread
+    from ._checks import count, positive
 
     from .backprop import feedforward
+
+    repeats, fd_runs = count(repeats, "repeats"), count(fd_runs, "fd_runs")
+    fd_budget = positive(fd_budget, "fd_budget (seconds)")
 
     def seconds(f):
         start = time.perf_counter()
@@ -320,10 +327,13 @@ def gradient_timings(net, X, Y, repeats=15):
         forward = [seconds(lambda: feedforward(net.params, X, net.activations))[0]
                    for _ in range(repeats)]
         bp = [seconds(lambda: backprop_evaluations(net, X, Y)) for _ in range(repeats)]
-        fd_s, (_, fd_evaluations) = seconds(lambda: finite_difference_evaluations(net, X, Y))
+        fd = []
+        while not fd or (len(fd) < fd_runs and sum(t for t, _ in fd) < fd_budget):
+            fd.append(seconds(lambda: finite_difference_evaluations(net, X, Y)))
     return {"n": sum(int(v.size) for v in net.params.values()),
             "forward_s": float(np.median(forward)), "backprop_s": float(np.median([t for t, _ in bp])),
-            "fd_s": fd_s, "backprop_evaluations": bp[0][1][1], "fd_evaluations": fd_evaluations}
+            "fd_s": float(np.median([t for t, _ in fd])), "backprop_evaluations": bp[0][1][1],
+            "fd_evaluations": fd[0][1][1]}
 
 
 __all__ = ["Node", "backprop_evaluations", "backward", "backward_in", "exp",

@@ -164,3 +164,28 @@ def test_graph_explorer_text_is_at_least_12_pt_and_fits(example):
     assert len(texts) > 10
     assert min(t.get_fontsize() for t in texts) >= 12
     assert w.fig.get_figwidth() <= 6.2
+
+
+def test_gradient_timings_repeats_only_short_finite_difference_runs():
+    split = digits_split("stratified")
+    X, Y = split.X_train[:, :20], split.Y_train[:, :20]
+    net = MLP([64, 2, 10], seed=0)
+    calls = []
+    real = g.finite_difference_evaluations
+
+    def counted(*args):
+        calls.append(1)
+        return real(*args)
+
+    g.finite_difference_evaluations = counted
+    try:
+        r = g.gradient_timings(net, X, Y, repeats=3, fd_budget=60.0, fd_runs=3)
+        assert len(calls) == 3 and r["fd_evaluations"] == 2 * r["n"]   # short: the median of 3
+        calls.clear()
+        g.gradient_timings(net, X, Y, repeats=3, fd_budget=1e-9, fd_runs=3)
+        assert len(calls) == 1                          # over the budget after one run: one run
+    finally:
+        g.finite_difference_evaluations = real
+    for bad in ({"repeats": 0}, {"fd_runs": 1.5}, {"fd_budget": -1.0}):
+        with pytest.raises((ValueError, TypeError), match=next(iter(bad))):
+            g.gradient_timings(net, X, Y, **bad)

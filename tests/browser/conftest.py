@@ -35,3 +35,4 @@ def page(browser, lab):
     pg.set_default_timeout(60_000)
     yield pg
     context.close()
+    lab.shut_down_sessions()      # the next test starts with no kernel left from this one

@@ -101,6 +101,17 @@ class Lab:
         self.log.flush()
         return (self.tmp / "lab.log").read_text()[-4000:]
 
+    def shut_down_sessions(self):
+        """End every notebook session and its kernel. The server keeps them otherwise: a later
+        test that opens the same notebook would get the old kernel, not a fresh one, and the
+        kernels of earlier tests would share the CPU with the notebook under test."""
+        api = f"{self.url}/api/sessions"
+        with urllib.request.urlopen(f"{api}?token={TOKEN}", timeout=30) as answer:
+            sessions = json.load(answer)
+        for session in sessions:
+            urllib.request.urlopen(urllib.request.Request(
+                f"{api}/{session['id']}?token={TOKEN}", method="DELETE"), timeout=60).close()
+
     def notebook_url(self, name):
         return f"{self.url}/lab/tree/{name}?token={TOKEN}&reset"
 
@@ -151,10 +162,16 @@ def run_all_cells(page, timeout=300_000):
     wait_until_idle(page, timeout)
 
 
-def wait_until_idle(page, timeout=300_000):
-    """Wait until no cell is queued or running and the kernel is idle."""
-    page.wait_for_function(
-        """() => {
+def wait_until_idle(page, timeout=300_000, stalled=5.0):
+    """Wait until no cell is queued or running and the kernel is idle, every code cell run.
+
+    A cell that raises stops "run all": the cells after it are never run. That state (kernel
+    idle, nothing queued, some cell without an execution count) fails the test once it has
+    lasted `stalled` seconds, with the error outputs, instead of waiting out `timeout`.
+    """
+    deadline, stalled_since = time.monotonic() + timeout / 1000, None
+    while True:
+        state = page.evaluate("""() => {
             const w = window.jupyterapp.shell.currentWidget;
             const k = w.sessionContext.session.kernel;
             const cells = w.content.widgets.filter(c => c.model.type === 'code');
@@ -162,10 +179,29 @@ def wait_until_idle(page, timeout=300_000):
                 const p = c.node.querySelector('.jp-InputArea-prompt');
                 return p && p.textContent.includes('*');
             });
-            return k.status === 'idle' && !pending
-                && cells.every(c => c.model.sharedModel.source.trim() === ''
-                                    || c.model.executionCount !== null);
-        }""", timeout=timeout, polling=250)
+            if (k.status !== 'idle' || pending) return 'busy';
+            return cells.every(c => c.model.sharedModel.source.trim() === ''
+                                    || c.model.executionCount !== null) ? 'done' : 'stopped';
+        }""")
+        if state == "done":
+            return
+        now = time.monotonic()
+        stalled_since = (stalled_since or now) if state == "stopped" else None
+        if stalled_since is not None and now - stalled_since > stalled:
+            raise AssertionError("the run stopped before the last cell (a cell raised?); error "
+                                 f"outputs: {error_outputs(page)}")
+        if now > deadline:
+            raise AssertionError(f"the notebook was still running after {timeout / 1000:.0f} s")
+        time.sleep(0.25)
+
+
+def shut_down_kernel(page):
+    """Stop the notebook's kernel: the session's JupyterLab keeps every kernel running
+    otherwise, and eleven of them take the CPU from the next notebook's."""
+    page.evaluate("""async () => {
+        const w = window.jupyterapp.shell.currentWidget;
+        if (w && w.sessionContext) { await w.sessionContext.shutdown(); }
+    }""")
 
 
 def error_outputs(page):

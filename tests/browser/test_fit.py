@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import error_outputs, open_notebook, run_all_cells
+from .harness import error_outputs, open_notebook, run_all_cells, shut_down_kernel
 
 SETTINGS = {
     "1280x720": dict(viewport={"width": 1280, "height": 720}, device_scale_factor=1,
@@ -161,15 +161,6 @@ def collapse_file_browser(page):
     """Collapse JupyterLab's left sidebar (the file browser is open there after a reset)."""
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
     page.wait_for_function("() => window.jupyterapp.shell.leftCollapsed")
-
-
-def shut_down_kernel(page):
-    """Stop the notebook's kernel: the session's JupyterLab keeps every kernel running
-    otherwise, and eleven of them take the CPU from the next notebook's."""
-    page.evaluate("""async () => {
-        const w = window.jupyterapp.shell.currentWidget;
-        if (w && w.sessionContext) { await w.sessionContext.shutdown(); }
-    }""")
 
 
 def measure_widgets(page, shots=None, prefix=""):
