@@ -14,10 +14,10 @@ Rows:
              optimizer: course_lib against PyTorch (BatchNorm1d).
 course_lib is measured in float64 and float32, peers as shipped and with one BLAS/intra-op
 thread; each library's fastest setting is the one compared.
-A reference row, "bare numpy", runs the plain network's algorithm as one function with no
-input checks and no structure (same initial weights and batches as course_lib, so the same
-epochs): what numpy code costs at least, and so how close any numpy library can come to the
-targets. PyTorch is optional (not a dependency of the course): without it its
+A reference row per network, "bare numpy", runs its algorithm as one function with no input
+checks and no structure (same initial weights and batches as course_lib, so the same epochs, or
+nearly: its operations are not course_lib's, so the last bits differ): what numpy code costs at
+least, and so how close any numpy library can come to the targets. PyTorch is optional (not a dependency of the course): without it its
 rows are skipped with a message. Also measured: the retrain of notebook 12's training widget
 with its default settings (goal ≤ 100 ms), training only and with the redraw.
 
@@ -114,6 +114,79 @@ def time_bare_numpy(split, seed, max_epochs, dtype="float32"):
             for l in range(1, L):
                 h = np.maximum(W[l] @ h + b[l], 0)
             if np.mean(np.argmax(W[L] @ h + b[L], axis=0) == split.y_val) >= TARGET:
+                return time.perf_counter() - start, epoch
+    return float("inf"), max_epochs
+
+
+def time_bare_numpy_bn(split, seed, max_epochs, dtype="float32"):
+    """The batchnorm row's training as one loop of numpy calls: BatchNorm with the batch's
+    statistics after every hidden layer (running averages for the validation set, as
+    course_lib), ReLU, softmax with cross-entropy, SGD with momentum (torch's rule) on all
+    parameters at once (one array with views, as course_lib). A hidden layer's b is left out:
+    BatchNorm subtracts the batch's mean, so b changes nothing (its gradient is 0)."""
+    start = time.perf_counter()
+    net = MLP(SIZES, activation="relu", batch_norm=True, seed=seed, dtype=dtype)
+    L, eps, bn_momentum = net.L, net.bn_eps, net.bn_momentum
+    names = [k for k in net.params if not (k.startswith("b") and k[1:].isdigit() and int(k[1:]) < L)]
+    sizes = [net.params[k].size for k in names]
+    ends = np.cumsum(sizes)
+    flat = np.concatenate([net.params[k].ravel() for k in names])
+    P = {k: flat[e - n:e].reshape(net.params[k].shape) for k, n, e in zip(names, sizes, ends)}
+    grad = np.empty_like(flat)
+    G = {k: grad[e - n:e].reshape(net.params[k].shape) for k, n, e in zip(names, sizes, ends)}
+    velocity = None
+    run_mean = {l: np.zeros((SIZES[l], 1), dtype) for l in range(1, L)}
+    run_var = {l: np.ones((SIZES[l], 1), dtype) for l in range(1, L)}
+    X = split.X_train.astype(dtype)
+    Y = np.eye(SIZES[-1], dtype=dtype)[:, split.y_train]
+    Xv = split.X_val.astype(dtype)
+    rng = np.random.default_rng(seed)
+    m = X.shape[1]
+    with threadpool_limits(1, user_api="blas"):
+        for epoch in range(1, max_epochs + 1):
+            order = rng.permutation(m)
+            Xe, Ye = X[:, order], Y[:, order]
+            for i in range(0, m, BATCH):
+                a = [Xe[:, i:i + BATCH]]
+                n = a[0].shape[1]
+                cache = {}
+                for l in range(1, L):
+                    z = P[f"W{l}"] @ a[-1]
+                    mean = z.sum(axis=1, keepdims=True) / n
+                    z -= mean
+                    var = (z * z).sum(axis=1, keepdims=True) / n
+                    inv_std = 1.0 / np.sqrt(var + eps)
+                    z *= inv_std
+                    cache[l] = z, inv_std
+                    a.append(np.maximum(P[f"gamma{l}"] * z + P[f"beta{l}"], 0))
+                    run_mean[l] += bn_momentum * (mean - run_mean[l])
+                    run_var[l] += bn_momentum * (var - run_var[l])
+                z = P[f"W{L}"] @ a[-1] + P[f"b{L}"]
+                e = np.exp(z - z.max(axis=0))
+                delta = (e / e.sum(axis=0) - Ye[:, i:i + n]) / n
+                np.matmul(delta, a[L - 1].T, out=G[f"W{L}"])
+                delta.sum(axis=1, keepdims=True, out=G[f"b{L}"])
+                g = (P[f"W{L}"].T @ delta) * (a[L - 1] > 0)         # ∂C/∂y of layer L − 1
+                for l in range(L - 1, 0, -1):
+                    z_hat, inv_std = cache[l]
+                    (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
+                    g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
+                    dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / n
+                                                       - z_hat * (G[f"gamma{l}"] / n))
+                    np.matmul(dz, a[l - 1].T, out=G[f"W{l}"])
+                    if l > 1:
+                        g = (P[f"W{l}"].T @ dz) * (a[l - 1] > 0)
+                if velocity is None:
+                    velocity = grad.copy()
+                else:
+                    velocity *= MOMENTUM
+                    velocity += grad
+                flat -= LR * velocity
+            h = Xv
+            for l in range(1, L):
+                scale = P[f"gamma{l}"] / np.sqrt(run_var[l] + eps)
+                h = np.maximum(scale * (P[f"W{l}"] @ h - run_mean[l]) + P[f"beta{l}"], 0)
+            if np.mean(np.argmax(P[f"W{L}"] @ h + P[f"b{L}"], axis=0) == split.y_val) >= TARGET:
                 return time.perf_counter() - start, epoch
     return float("inf"), max_epochs
 
@@ -281,7 +354,9 @@ def main():
     for arch, bn in (("plain", False), ("batchnorm", True)):
         configs = {("course_lib", dt): lambda s, bn=bn, dt=dt: time_course_lib(split, s, bn, E, dt)
                    for dt in ("float64", "float32")}
-        if not bn:
+        if bn:
+            configs["bare numpy", "float32"] = lambda s: time_bare_numpy_bn(split, s, E)
+        else:
             configs["bare numpy", "float32"] = lambda s: time_bare_numpy(split, s, E)
             configs["scikit-learn", "as shipped"] = lambda s: time_sklearn(split, s, E)
 
