@@ -71,6 +71,25 @@ def time_course_lib(split, seed, batch_norm, max_epochs, dtype="float64"):
     return (elapsed, h.epoch[-1]) if reached else (float("inf"), max_epochs)
 
 
+def _bare_epochs(split, seed, max_epochs, dtype):
+    """(X_val, epochs) for the bare numpy loops: iterating `epochs` yields (epoch, batches) for
+    epoch 1, 2, ..., max_epochs, the training set shuffled as course_lib's train() shuffles it
+    (the same generator, seeded alike) and cut into (X, Y) views; the loop body runs with one
+    BLAS thread, as train() does."""
+    X = split.X_train.astype(dtype)
+    Y = np.eye(SIZES[-1], dtype=dtype)[:, split.y_train]
+    rng = np.random.default_rng(seed)
+    m = X.shape[1]
+
+    def epochs():
+        with threadpool_limits(1, user_api="blas"):
+            for epoch in range(1, max_epochs + 1):
+                order = rng.permutation(m)
+                Xe, Ye = X[:, order], Y[:, order]
+                yield epoch, [(Xe[:, i:i + BATCH], Ye[:, i:i + BATCH]) for i in range(0, m, BATCH)]
+    return split.X_val.astype(dtype), epochs()
+
+
 def time_bare_numpy(split, seed, max_epochs, dtype="float32"):
     """The plain row's training as one loop of numpy calls: ReLU layers, softmax with
     cross-entropy, SGD with momentum (torch's rule), validation after every epoch."""
@@ -80,41 +99,34 @@ def time_bare_numpy(split, seed, max_epochs, dtype="float32"):
     W = [None] + [net.params[f"W{l}"].copy() for l in range(1, L + 1)]
     b = [None] + [net.params[f"b{l}"].copy() for l in range(1, L + 1)]
     vW, vb = [None] * (L + 1), [None] * (L + 1)
-    X = split.X_train.astype(dtype)
-    Y = np.eye(SIZES[-1], dtype=dtype)[:, split.y_train]
-    Xv = split.X_val.astype(dtype)
-    rng = np.random.default_rng(seed)
-    m = X.shape[1]
-    with threadpool_limits(1, user_api="blas"):
-        for epoch in range(1, max_epochs + 1):
-            order = rng.permutation(m)
-            Xe, Ye = X[:, order], Y[:, order]
-            for i in range(0, m, BATCH):
-                a = [Xe[:, i:i + BATCH]]
-                n = a[0].shape[1]
-                for l in range(1, L):
-                    a.append(np.maximum(W[l] @ a[-1] + b[l], 0))
-                z = W[L] @ a[-1] + b[L]
-                e = np.exp(z - z.max(axis=0))
-                delta = (e / e.sum(axis=0) - Ye[:, i:i + n]) / n
-                for l in range(L, 0, -1):
-                    gW, gb = delta @ a[l - 1].T, delta.sum(axis=1, keepdims=True)
-                    if l > 1:
-                        delta = (W[l].T @ delta) * (a[l - 1] > 0)
-                    if vW[l] is None:
-                        vW[l], vb[l] = gW, gb
-                    else:
-                        vW[l] *= MOMENTUM
-                        vW[l] += gW
-                        vb[l] *= MOMENTUM
-                        vb[l] += gb
-                    W[l] -= LR * vW[l]
-                    b[l] -= LR * vb[l]
-            h = Xv
+    Xv, epochs = _bare_epochs(split, seed, max_epochs, dtype)
+    for epoch, batches in epochs:
+        for Xb, Yb in batches:
+            a = [Xb]
+            n = Xb.shape[1]
             for l in range(1, L):
-                h = np.maximum(W[l] @ h + b[l], 0)
-            if np.mean(np.argmax(W[L] @ h + b[L], axis=0) == split.y_val) >= TARGET:
-                return time.perf_counter() - start, epoch
+                a.append(np.maximum(W[l] @ a[-1] + b[l], 0))
+            z = W[L] @ a[-1] + b[L]
+            e = np.exp(z - z.max(axis=0))
+            delta = (e / e.sum(axis=0) - Yb) / n
+            for l in range(L, 0, -1):
+                gW, gb = delta @ a[l - 1].T, delta.sum(axis=1, keepdims=True)
+                if l > 1:
+                    delta = (W[l].T @ delta) * (a[l - 1] > 0)
+                if vW[l] is None:
+                    vW[l], vb[l] = gW, gb
+                else:
+                    vW[l] *= MOMENTUM
+                    vW[l] += gW
+                    vb[l] *= MOMENTUM
+                    vb[l] += gb
+                W[l] -= LR * vW[l]
+                b[l] -= LR * vb[l]
+        h = Xv
+        for l in range(1, L):
+            h = np.maximum(W[l] @ h + b[l], 0)
+        if np.mean(np.argmax(W[L] @ h + b[L], axis=0) == split.y_val) >= TARGET:
+            return time.perf_counter() - start, epoch
     return float("inf"), max_epochs
 
 
@@ -137,57 +149,50 @@ def time_bare_numpy_bn(split, seed, max_epochs, dtype="float32"):
     velocity = None
     run_mean = {l: np.zeros((SIZES[l], 1), dtype) for l in range(1, L)}
     run_var = {l: np.ones((SIZES[l], 1), dtype) for l in range(1, L)}
-    X = split.X_train.astype(dtype)
-    Y = np.eye(SIZES[-1], dtype=dtype)[:, split.y_train]
-    Xv = split.X_val.astype(dtype)
-    rng = np.random.default_rng(seed)
-    m = X.shape[1]
-    with threadpool_limits(1, user_api="blas"):
-        for epoch in range(1, max_epochs + 1):
-            order = rng.permutation(m)
-            Xe, Ye = X[:, order], Y[:, order]
-            for i in range(0, m, BATCH):
-                a = [Xe[:, i:i + BATCH]]
-                n = a[0].shape[1]
-                cache = {}
-                for l in range(1, L):
-                    z = P[f"W{l}"] @ a[-1]
-                    mean = z.sum(axis=1, keepdims=True) / n
-                    z -= mean
-                    var = (z * z).sum(axis=1, keepdims=True) / n
-                    inv_std = 1.0 / np.sqrt(var + eps)
-                    z *= inv_std
-                    cache[l] = z, inv_std
-                    a.append(np.maximum(P[f"gamma{l}"] * z + P[f"beta{l}"], 0))
-                    run_mean[l] += bn_momentum * (mean - run_mean[l])
-                    run_var[l] += bn_momentum * (var - run_var[l])
-                z = P[f"W{L}"] @ a[-1] + P[f"b{L}"]
-                e = np.exp(z - z.max(axis=0))
-                delta = (e / e.sum(axis=0) - Ye[:, i:i + n]) / n
-                np.matmul(delta, a[L - 1].T, out=G[f"W{L}"])
-                delta.sum(axis=1, keepdims=True, out=G[f"b{L}"])
-                g = (P[f"W{L}"].T @ delta) * (a[L - 1] > 0)         # ∂C/∂y of layer L − 1
-                for l in range(L - 1, 0, -1):
-                    z_hat, inv_std = cache[l]
-                    (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
-                    g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
-                    dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / n
-                                                       - z_hat * (G[f"gamma{l}"] / n))
-                    np.matmul(dz, a[l - 1].T, out=G[f"W{l}"])
-                    if l > 1:
-                        g = (P[f"W{l}"].T @ dz) * (a[l - 1] > 0)
-                if velocity is None:
-                    velocity = grad.copy()
-                else:
-                    velocity *= MOMENTUM
-                    velocity += grad
-                flat -= LR * velocity
-            h = Xv
+    Xv, epochs = _bare_epochs(split, seed, max_epochs, dtype)
+    for epoch, batches in epochs:
+        for Xb, Yb in batches:
+            a = [Xb]
+            n = Xb.shape[1]
+            cache = {}
             for l in range(1, L):
-                scale = P[f"gamma{l}"] / np.sqrt(run_var[l] + eps)
-                h = np.maximum(scale * (P[f"W{l}"] @ h - run_mean[l]) + P[f"beta{l}"], 0)
-            if np.mean(np.argmax(P[f"W{L}"] @ h + P[f"b{L}"], axis=0) == split.y_val) >= TARGET:
-                return time.perf_counter() - start, epoch
+                z = P[f"W{l}"] @ a[-1]
+                mean = z.sum(axis=1, keepdims=True) / n
+                z -= mean
+                var = (z * z).sum(axis=1, keepdims=True) / n
+                inv_std = 1.0 / np.sqrt(var + eps)
+                z *= inv_std
+                cache[l] = z, inv_std
+                a.append(np.maximum(P[f"gamma{l}"] * z + P[f"beta{l}"], 0))
+                run_mean[l] += bn_momentum * (mean - run_mean[l])
+                run_var[l] += bn_momentum * (var - run_var[l])
+            z = P[f"W{L}"] @ a[-1] + P[f"b{L}"]
+            e = np.exp(z - z.max(axis=0))
+            delta = (e / e.sum(axis=0) - Yb) / n
+            np.matmul(delta, a[L - 1].T, out=G[f"W{L}"])
+            delta.sum(axis=1, keepdims=True, out=G[f"b{L}"])
+            g = (P[f"W{L}"].T @ delta) * (a[L - 1] > 0)         # ∂C/∂y of layer L − 1
+            for l in range(L - 1, 0, -1):
+                z_hat, inv_std = cache[l]
+                (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
+                g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
+                dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / n
+                                                   - z_hat * (G[f"gamma{l}"] / n))
+                np.matmul(dz, a[l - 1].T, out=G[f"W{l}"])
+                if l > 1:
+                    g = (P[f"W{l}"].T @ dz) * (a[l - 1] > 0)
+            if velocity is None:
+                velocity = grad.copy()
+            else:
+                velocity *= MOMENTUM
+                velocity += grad
+            flat -= LR * velocity
+        h = Xv
+        for l in range(1, L):
+            scale = P[f"gamma{l}"] / np.sqrt(run_var[l] + eps)
+            h = np.maximum(scale * (P[f"W{l}"] @ h - run_mean[l]) + P[f"beta{l}"], 0)
+        if np.mean(np.argmax(P[f"W{L}"] @ h + P[f"b{L}"], axis=0) == split.y_val) >= TARGET:
+            return time.perf_counter() - start, epoch
     return float("inf"), max_epochs
 
 
