@@ -15,7 +15,9 @@ own calls, _blas.py).
    configurations take turns, so a change in the machine's load hits them alike), course_lib
    against PyTorch (nn.Linear, nn.BatchNorm1d(eps=0.01, momentum=0.01), sigmoid/ReLU,
    nn.CrossEntropyLoss, torch.optim.Adam; float32), torch with its default threads and with one.
-   Also course_lib with its BLAS limit switched off (numpy's default threads inside its calls).
+   Also course_lib with its BLAS limit switched off (numpy's default threads inside its calls),
+   and a reference row, "bare numpy": the same iteration as one function of numpy calls with no
+   checks (BareLoop), about the least numpy code can spend on it.
    Minor page faults per iteration are shown: fresh arrays of a few hundred kB (float64 at
    1500 columns) make glibc return heap memory to the system and fault it back in on every
    iteration, unless the process has already freed a larger block (a long notebook session
@@ -61,6 +63,12 @@ def make_net(dtype, seed=0):
                bn_eps=BN_EPS, seed=seed, dtype=dtype)
 
 
+def one_thread():
+    """The bare loop's one BLAS thread (course_lib takes one inside its own calls)."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(1, user_api="blas")
+
+
 @contextlib.contextmanager
 def blas_limit_off():
     """course_lib without its per-call BLAS limit: numpy's threads inside its calls too."""
@@ -83,6 +91,84 @@ class CourseLoop:
         C, grads = self.net.backprop(self.X, self.Y, update_stats=True)
         self.opt.step(self.net.params, grads)
         return C
+
+
+class BareLoop:
+    """A reference, not a library: the same iteration as one function of numpy calls with no
+    checks and no structure, the least numpy code can spend on it. All parameters in one array
+    (Adam updates it with one call per operation, as course_lib's), one gradient buffer reused,
+    no b before BatchNorm (it subtracts the batch's mean: b changes nothing), σ' from a.
+    Its own operations, so not course_lib's last bits."""
+
+    def __init__(self, split, dtype):
+        net = make_net(dtype)
+        self.L, shapes = net.L, {}
+        names = [k for k in net.params if not (k[0] == "b" and k[1:].isdigit())]
+        for k in names:
+            shapes[k] = net.params[k].shape
+        self.flat = np.concatenate([net.params[k].ravel() for k in names])
+        self.grad = np.empty_like(self.flat)
+        self.P, self.G, start = {}, {}, 0
+        for k in names:
+            stop = start + net.params[k].size
+            self.P[k] = self.flat[start:stop].reshape(shapes[k])
+            self.G[k] = self.grad[start:stop].reshape(shapes[k])
+            start = stop
+        self.m1, self.v, self.t = np.zeros_like(self.flat), np.zeros_like(self.flat), 0
+        self.running = {l: [np.zeros((n, 1), dtype), np.ones((n, 1), dtype)]
+                        for l, n in enumerate(SIZES[1:], start=1)}
+        self.X, self.Y = split.X_train.astype(dtype), split.Y_train.astype(dtype)
+
+    def step(self):
+        P, G, L, m = self.P, self.G, self.L, self.X.shape[1]
+        acts, cache = [self.X], {}
+        for l in range(1, L + 1):
+            z = P[f"W{l}"] @ acts[-1]
+            mean = z.sum(axis=1, keepdims=True) / m
+            z -= mean
+            var = (z * z).sum(axis=1, keepdims=True) / m
+            inv_std = 1.0 / np.sqrt(var + BN_EPS)
+            z *= inv_std
+            cache[l] = z, inv_std
+            y = P[f"gamma{l}"] * z + P[f"beta{l}"]
+            for run, batch in zip(self.running[l], (mean, var)):
+                run += BN_MOMENTUM * (batch - run)
+            if l < L and ACTIVATION[l - 1] == "sigmoid":
+                acts.append(1.0 / (1.0 + np.exp(-y)))
+            elif l < L:
+                acts.append(np.maximum(y, 0))
+            else:
+                e = np.exp(y - y.max(axis=0))
+                acts.append(e / e.sum(axis=0))
+        g = (acts[L] - self.Y) / m                     # ∂C/∂y of the last layer
+        for l in range(L, 0, -1):
+            z_hat, inv_std = cache[l]
+            (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
+            g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
+            dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / m - z_hat * (G[f"gamma{l}"] / m))
+            np.matmul(dz, acts[l - 1].T, out=G[f"W{l}"])
+            if l > 1:
+                a = acts[l - 1]
+                g = P[f"W{l}"].T @ dz
+                g *= a * (1.0 - a) if ACTIVATION[l - 2] == "sigmoid" else (a > 0)
+        self.t += 1                                    # Adam, torch's rule
+        self.m1 *= 0.9
+        self.m1 += 0.1 * self.grad
+        self.v *= 0.999
+        self.v += 0.001 * self.grad * self.grad
+        denom = np.sqrt(self.v / (1.0 - 0.999 ** self.t))
+        denom += 1e-8
+        self.flat -= (LR / (1.0 - 0.9 ** self.t)) * self.m1 / denom
+
+    def accuracy(self, X, y):
+        a = X.astype(self.flat.dtype)
+        for l in range(1, self.L + 1):
+            mean, var = self.running[l]
+            a = self.P[f"gamma{l}"] * (self.P[f"W{l}"] @ a - mean) / np.sqrt(var + BN_EPS) \
+                + self.P[f"beta{l}"]
+            if l < self.L:
+                a = 1.0 / (1.0 + np.exp(-a)) if ACTIVATION[l - 1] == "sigmoid" else np.maximum(a, 0)
+        return float(np.mean(np.argmax(a, axis=0) == y))
 
 
 class TorchLoop:
@@ -242,6 +328,9 @@ def main():
     configs = {f"course_lib {dt}": (CourseLoop(split, dt), null) for dt in ("float64", "float32")}
     configs.update({f"course_lib {dt}, BLAS limit switched off": (CourseLoop(split, dt),
                                                                      blas_limit_off)
+                    for dt in ("float64", "float32")})
+    configs.update({f"bare numpy {dt} (reference, one BLAS thread)": (BareLoop(split, dt),
+                                                                       one_thread)
                     for dt in ("float64", "float32")})
     if torch is not None:
         default, one = TorchLoop(split), TorchLoop(split, threads=1)
