@@ -45,6 +45,8 @@ import course_lib  # noqa: E402
 from course_lib import MLP, Adam, digits_split, train  # noqa: E402
 from course_lib import _blas  # noqa: E402
 
+from _bare import bn_backward, bn_forward  # noqa: E402  (benchmarks/_bare.py)
+
 try:
     import resource
 except ImportError:          # not on Windows: no page-fault counts there
@@ -123,12 +125,7 @@ class BareLoop:
         P, G, L, m = self.P, self.G, self.L, self.X.shape[1]
         acts, cache = [self.X], {}
         for l in range(1, L + 1):
-            z = P[f"W{l}"] @ acts[-1]
-            mean = z.sum(axis=1, keepdims=True) / m
-            z -= mean
-            var = (z * z).sum(axis=1, keepdims=True) / m
-            inv_std = 1.0 / np.sqrt(var + BN_EPS)
-            z *= inv_std
+            z, inv_std, mean, var = bn_forward(P[f"W{l}"] @ acts[-1], BN_EPS)
             cache[l] = z, inv_std
             y = P[f"gamma{l}"] * z + P[f"beta{l}"]
             for run, batch in zip(self.running[l], (mean, var)):
@@ -142,10 +139,7 @@ class BareLoop:
                 acts.append(e / e.sum(axis=0))
         g = (acts[L] - self.Y) / m                     # ∂C/∂y of the last layer
         for l in range(L, 0, -1):
-            z_hat, inv_std = cache[l]
-            (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
-            g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
-            dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / m - z_hat * (G[f"gamma{l}"] / m))
+            dz = bn_backward(g, *cache[l], P[f"gamma{l}"], G[f"gamma{l}"], G[f"beta{l}"])
             np.matmul(dz, acts[l - 1].T, out=G[f"W{l}"])
             if l > 1:
                 a = acts[l - 1]

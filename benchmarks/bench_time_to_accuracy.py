@@ -54,6 +54,8 @@ import course_lib  # noqa: E402
 from course_lib import MLP, SGD, digits_split, train  # noqa: E402
 from course_lib.training import DEFAULTS  # noqa: E402
 
+from _bare import bn_backward, bn_forward  # noqa: E402  (benchmarks/_bare.py)
+
 TARGET = 0.97
 SIZES = DEFAULTS["sizes"]
 LR, MOMENTUM, BATCH = 0.1, 0.9, 64
@@ -156,12 +158,7 @@ def time_bare_numpy_bn(split, seed, max_epochs, dtype="float32"):
             n = Xb.shape[1]
             cache = {}
             for l in range(1, L):
-                z = P[f"W{l}"] @ a[-1]
-                mean = z.sum(axis=1, keepdims=True) / n
-                z -= mean
-                var = (z * z).sum(axis=1, keepdims=True) / n
-                inv_std = 1.0 / np.sqrt(var + eps)
-                z *= inv_std
+                z, inv_std, mean, var = bn_forward(P[f"W{l}"] @ a[-1], eps)
                 cache[l] = z, inv_std
                 a.append(np.maximum(P[f"gamma{l}"] * z + P[f"beta{l}"], 0))
                 run_mean[l] += bn_momentum * (mean - run_mean[l])
@@ -173,11 +170,7 @@ def time_bare_numpy_bn(split, seed, max_epochs, dtype="float32"):
             delta.sum(axis=1, keepdims=True, out=G[f"b{L}"])
             g = (P[f"W{L}"].T @ delta) * (a[L - 1] > 0)         # ∂C/∂y of layer L − 1
             for l in range(L - 1, 0, -1):
-                z_hat, inv_std = cache[l]
-                (g * z_hat).sum(axis=1, keepdims=True, out=G[f"gamma{l}"])
-                g.sum(axis=1, keepdims=True, out=G[f"beta{l}"])
-                dz = (P[f"gamma{l}"] * inv_std) * (g - G[f"beta{l}"] / n
-                                                   - z_hat * (G[f"gamma{l}"] / n))
+                dz = bn_backward(g, *cache[l], P[f"gamma{l}"], G[f"gamma{l}"], G[f"beta{l}"])
                 np.matmul(dz, a[l - 1].T, out=G[f"W{l}"])
                 if l > 1:
                     g = (P[f"W{l}"].T @ dz) * (a[l - 1] > 0)
