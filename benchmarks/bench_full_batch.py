@@ -7,8 +7,9 @@ default threading: the benchmark limits nothing (course_lib limits BLAS to one t
 own calls, _blas.py).
 
 1. The 5000 iterations, in seconds: through train() (which also measures the training and the
-   validation accuracy after every epoch, here after every iteration) and through a loop written
-   by hand with the public API,
+   validation accuracy after every epoch, here after every iteration), through the bare numpy
+   reference of part 2 (its final accuracy shows it is the same training) and through a loop
+   written by hand with the public API,
        C, grads = net.backprop(X, Y, update_stats=True);  opt.step(net.params, grads)
    in float64 (the default) and float32; PyTorch's loop beside them.
 2. One hand-written iteration: the median over all iterations of several rounds (the
@@ -104,17 +105,15 @@ class BareLoop:
 
     def __init__(self, split, dtype):
         net = make_net(dtype)
-        self.L, shapes = net.L, {}
+        self.L = net.L
         names = [k for k in net.params if not (k[0] == "b" and k[1:].isdigit())]
-        for k in names:
-            shapes[k] = net.params[k].shape
         self.flat = np.concatenate([net.params[k].ravel() for k in names])
         self.grad = np.empty_like(self.flat)
         self.P, self.G, start = {}, {}, 0
         for k in names:
             stop = start + net.params[k].size
-            self.P[k] = self.flat[start:stop].reshape(shapes[k])
-            self.G[k] = self.grad[start:stop].reshape(shapes[k])
+            self.P[k] = self.flat[start:stop].reshape(net.params[k].shape)
+            self.G[k] = self.grad[start:stop].reshape(net.params[k].shape)
             start = stop
         self.m1, self.v, self.t = np.zeros_like(self.flat), np.zeros_like(self.flat), 0
         self.running = {l: [np.zeros((n, 1), dtype), np.ones((n, 1), dtype)]
@@ -305,6 +304,12 @@ def main():
         acc = loop.net.accuracy(split.X_val, split.y_val)
         print(f"| course_lib, a loop by hand | {dtype} | {seconds:.2f} | {1e3 * seconds / n:.2f} | "
               f"{flt:.0f} | {100 * acc:.1f} % |")
+    for dtype in ("float64", "float32"):     # the reference: the same training, so its accuracy
+        loop = BareLoop(split, dtype)
+        seconds, flt = run_iterations(loop, n, one_thread)
+        print(f"| bare numpy (reference), one BLAS thread | {dtype} | {seconds:.2f} | "
+              f"{1e3 * seconds / n:.2f} | {flt:.0f} | "
+              f"{100 * loop.accuracy(split.X_val, split.y_val):.1f} % |")
     if torch is not None:
         loop = TorchLoop(split)
         seconds, _ = run_iterations(loop, n)
