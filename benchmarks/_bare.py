@@ -1,6 +1,18 @@
-"""BatchNorm's two passes for the benchmarks' "bare numpy" reference loops: numpy calls with no
-checks, written to be cheap rather than to match course_lib's last bits."""
+"""Pieces of the benchmarks' "bare numpy" reference loops: numpy calls with no checks, written
+to be cheap rather than to match course_lib's last bits."""
 import numpy as np
+
+from course_lib._flat import FlatDict
+
+
+def parameters(net):
+    """(P, G): copies of net's parameters without the b of its BatchNorm layers (BatchNorm
+    subtracts the batch's mean, so b changes nothing), as views into one array (P.flat), and
+    a gradient buffer of the same layout (G.flat), for updates with one call per operation."""
+    P = FlatDict.packed({k: v for k, v in net.params.items()
+                         if not (k[0] == "b" and k[1:].isdigit() and int(k[1:]) in net.bn_layers)},
+                        net.dtype)
+    return P, FlatDict(np.empty_like(P.flat), P.layout)
 
 
 def bn_forward(z, eps):

@@ -46,7 +46,7 @@ import course_lib  # noqa: E402
 from course_lib import MLP, Adam, digits_split, train  # noqa: E402
 from course_lib import _blas  # noqa: E402
 
-from _bare import bn_backward, bn_forward  # noqa: E402  (benchmarks/_bare.py)
+from _bare import bn_backward, bn_forward, parameters  # noqa: E402  (benchmarks/_bare.py)
 
 try:
     import resource
@@ -106,15 +106,8 @@ class BareLoop:
     def __init__(self, split, dtype):
         net = make_net(dtype)
         self.L = net.L
-        names = [k for k in net.params if not (k[0] == "b" and k[1:].isdigit())]
-        self.flat = np.concatenate([net.params[k].ravel() for k in names])
-        self.grad = np.empty_like(self.flat)
-        self.P, self.G, start = {}, {}, 0
-        for k in names:
-            stop = start + net.params[k].size
-            self.P[k] = self.flat[start:stop].reshape(net.params[k].shape)
-            self.G[k] = self.grad[start:stop].reshape(net.params[k].shape)
-            start = stop
+        self.P, self.G = parameters(net)
+        self.flat, self.grad = self.P.flat, self.G.flat
         self.m1, self.v, self.t = np.zeros_like(self.flat), np.zeros_like(self.flat), 0
         self.running = {l: [np.zeros((n, 1), dtype), np.ones((n, 1), dtype)]
                         for l, n in enumerate(SIZES[1:], start=1)}

@@ -17,8 +17,8 @@ thread; each library's fastest setting is the one compared.
 A reference row per network, "bare numpy", runs its algorithm as one function with no input
 checks and no structure (same initial weights and batches as course_lib, so the same epochs, or
 nearly: its operations are not course_lib's, so the last bits differ): what numpy code costs at
-least, and so how close any numpy library can come to the targets. PyTorch is optional (not a dependency of the course): without it its
-rows are skipped with a message. Also measured: the retrain of notebook 12's training widget
+least, and so how close any numpy library can come to the targets. PyTorch is optional (not a
+dependency of the course): without it its rows are skipped with a message. Also measured: the retrain of notebook 12's training widget
 with its default settings (goal ≤ 100 ms), training only and with the redraw.
 
 course_lib's train() runs with train_accuracy=False here: like the peers' loops (and the bare
@@ -54,7 +54,7 @@ import course_lib  # noqa: E402
 from course_lib import MLP, SGD, digits_split, train  # noqa: E402
 from course_lib.training import DEFAULTS  # noqa: E402
 
-from _bare import bn_backward, bn_forward  # noqa: E402  (benchmarks/_bare.py)
+from _bare import bn_backward, bn_forward, parameters  # noqa: E402  (benchmarks/_bare.py)
 
 TARGET = 0.97
 SIZES = DEFAULTS["sizes"]
@@ -141,13 +141,8 @@ def time_bare_numpy_bn(split, seed, max_epochs, dtype="float32"):
     start = time.perf_counter()
     net = MLP(SIZES, activation="relu", batch_norm=True, seed=seed, dtype=dtype)
     L, eps, bn_momentum = net.L, net.bn_eps, net.bn_momentum
-    names = [k for k in net.params if not (k.startswith("b") and k[1:].isdigit() and int(k[1:]) < L)]
-    sizes = [net.params[k].size for k in names]
-    ends = np.cumsum(sizes)
-    flat = np.concatenate([net.params[k].ravel() for k in names])
-    P = {k: flat[e - n:e].reshape(net.params[k].shape) for k, n, e in zip(names, sizes, ends)}
-    grad = np.empty_like(flat)
-    G = {k: grad[e - n:e].reshape(net.params[k].shape) for k, n, e in zip(names, sizes, ends)}
+    P, G = parameters(net)
+    flat, grad = P.flat, G.flat
     velocity = None
     run_mean = {l: np.zeros((SIZES[l], 1), dtype) for l in range(1, L)}
     run_var = {l: np.ones((SIZES[l], 1), dtype) for l in range(1, L)}

@@ -196,8 +196,9 @@ def wait_until_idle(page, timeout=300_000, stalled=5.0):
 
 
 def shut_down_kernel(page):
-    """Stop the notebook's kernel: the session's JupyterLab keeps every kernel running
-    otherwise, and eleven of them take the CPU from the next notebook's."""
+    """Stop the notebook's kernel now, within a test that opens several notebooks in turn (the
+    `page` fixture ends every session only when the test ends): otherwise eleven kernels take
+    the CPU from the next notebook's."""
     page.evaluate("""async () => {
         const w = window.jupyterapp.shell.currentWidget;
         if (w && w.sessionContext) { await w.sessionContext.shutdown(); }
